@@ -1,0 +1,25 @@
+/**
+ * npm run check [-- --root <dir>]
+ * The drift gate: regenerates in memory and fails when generated/ differs from it.
+ */
+import { findDrift, formatDrift } from "./lib/drift.ts";
+import { readGeneratedDir } from "./lib/generated-dir.ts";
+import { buildOutputs, loadInputs } from "./lib/pipeline.ts";
+import { displayPath, projectLayout } from "./lib/project.ts";
+import { rootArg } from "./lib/root-arg.ts";
+import { runCli } from "./lib/run-cli.ts";
+
+await runCli(async (args) => {
+  const layout = projectLayout(rootArg(args));
+  const result = await buildOutputs(await loadInputs(layout));
+  const dirName = displayPath(layout, layout.generatedDir);
+  const drift = findDrift(result.outputs, await readGeneratedDir(layout.generatedDir), dirName);
+  if (drift.length === 0) {
+    console.log(`check: ${dirName}/ matches spec/ (${result.outputs.size} files)`);
+    return 0;
+  }
+  console.error(`check: ${dirName}/ does not match spec/ (${drift.length} file${drift.length === 1 ? "" : "s"})\n`);
+  console.error(formatDrift(drift));
+  console.error(`\nFix: run \`npm run generate\` and commit ${dirName}/ (never edit it by hand).`);
+  return 1;
+});
