@@ -2,18 +2,16 @@
  * npm run check [-- --root <dir>]
  * The drift gate: regenerates in memory and fails when generated/ differs from it.
  */
-import { findDrift, formatDrift } from "./lib/drift.ts";
-import { readGeneratedDir } from "./lib/generated-dir.ts";
-import { buildOutputs, loadInputs } from "./lib/pipeline.ts";
+import { check } from "./lib/commands.ts";
+import { formatDrift } from "./lib/drift.ts";
 import { displayPath, projectLayout } from "./lib/project.ts";
 import { rootArg } from "./lib/root-arg.ts";
 import { runCli } from "./lib/run-cli.ts";
 
 await runCli(async (args) => {
   const layout = projectLayout(rootArg(args));
-  const result = await buildOutputs(await loadInputs(layout));
+  const { result, drift } = await check(layout);
   const dirName = displayPath(layout, layout.generatedDir);
-  const drift = findDrift(result.outputs, await readGeneratedDir(layout.generatedDir), dirName);
   if (drift.length === 0) {
     console.log(`check: ${dirName}/ matches spec/ (${result.outputs.size} files)`);
     return 0;

@@ -3,8 +3,7 @@
  * Builds generated/ from spec/: nothing is written unless every step succeeds.
  */
 import { performance } from "node:perf_hooks";
-import { replaceGeneratedDir } from "./lib/generated-dir.ts";
-import { buildOutputs, loadInputs } from "./lib/pipeline.ts";
+import { generate } from "./lib/commands.ts";
 import { formatLocation } from "./lib/pipeline-error.ts";
 import { displayPath, projectLayout } from "./lib/project.ts";
 import { rootArg } from "./lib/root-arg.ts";
@@ -12,8 +11,7 @@ import { runCli } from "./lib/run-cli.ts";
 
 await runCli(async (args) => {
   const layout = projectLayout(rootArg(args));
-  const result = await buildOutputs(await loadInputs(layout));
-  await replaceGeneratedDir(layout.generatedDir, result.outputs);
+  const result = await generate(layout);
   for (const w of result.warnings) console.warn(`warning: ${formatLocation(w.location)} ${w.message} [${w.ruleId}]`);
   const { operations, schemas, fragments, overlays } = result.stats;
   // performance.now() counts from process start, so module loading is included.

@@ -18,7 +18,7 @@ export interface SourceFile {
 /** `lineOffset` shifts reported lines when the YAML sits inside a larger file (a docs page). */
 export function parseSourceFile(filePath: string, display: string, text: string, lineOffset = 0): SourceFile {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
