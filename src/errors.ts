@@ -1,0 +1,55 @@
+/**
+ * The opt-in throwing style: one error class carrying the same `kind` as the result it
+ * came from. Recognise it with `isDevinApiError`, which checks `name` so it also works
+ * across realms and duplicated package copies (ky `type-guards.ts`).
+ */
+import type { Failure } from "./result.ts";
+
+/** A broken pagination contract: the server said there is a next page but gave no usable cursor or page. */
+export interface PaginationFailure {
+  kind: "pagination";
+  ok: false;
+  reason: "missing_cursor" | "repeated_cursor" | "malformed_page";
+  status: number;
+  method: string;
+  path: string;
+  requestId: string | undefined;
+  attempts: number;
+  message: string;
+}
+
+export type DevinErrorKind = Failure["kind"] | PaginationFailure["kind"];
+
+export class DevinApiError<F extends Failure | PaginationFailure = Failure | PaginationFailure> extends Error {
+  override readonly name = "DevinApiError";
+  readonly kind: F["kind"];
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  /** The failure result this error was made from. */
+  readonly result: F;
+
+  constructor(result: F) {
+    super(result.message, "cause" in result ? { cause: result.cause } : undefined);
+    this.kind = result.kind;
+    this.status = result.status;
+    this.method = result.method;
+    this.path = result.path;
+    this.requestId = result.requestId;
+    this.result = result;
+  }
+}
+
+export function isDevinApiError(value: unknown): value is DevinApiError {
+  return (
+    value instanceof DevinApiError ||
+    ((value as Error | null)?.name === "DevinApiError" && typeof (value as { kind?: unknown }).kind === "string")
+  );
+}
+
+/** The data of an `ok` result; throws `DevinApiError` for every other kind. */
+export function unwrap<R extends { kind: string }>(result: R): R extends { kind: "ok"; data: infer T } ? T : never {
+  if (result.kind === "ok") return (result as unknown as { data: never }).data;
+  throw new DevinApiError(result as unknown as Failure);
+}

@@ -1,0 +1,149 @@
+/**
+ * Every call resolves to one of these: a literal `kind` lets a `switch` narrow
+ * exhaustively. Nothing here holds the request or its headers, so no result can leak
+ * the bearer token through JSON.stringify or util.inspect.
+ */
+import type { BodyAt, DataOf } from "./types.ts";
+
+/** One entry of a 422 body (FastAPI / pydantic shape). */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** Legacy `{detail}` and RFC 9457 problem+json bodies, normalised to one shape. */
+export interface Problem {
+  /** The sentence the server gave (`detail`, else `title`), or the joined validation issues. */
+  detail: string | undefined;
+  title: string | undefined;
+  type: string | undefined;
+  instance: string | undefined;
+}
+
+/** Fields every result carries, success or not. */
+export interface CallInfo {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The path template, e.g. `/v3beta1/enterprise/service-users/{service_user_id}/api-keys`. */
+  path: string;
+  /** The `x-request-id` response header of the last attempt; quote it in support requests. */
+  requestId: string | undefined;
+  /** Attempts made, retries included; `0` when the input was rejected before any request. */
+  attempts: number;
+}
+
+export interface Ok<T> extends CallInfo {
+  kind: "ok";
+  ok: true;
+  status: number;
+  data: T;
+  response: Response;
+}
+
+interface HttpFailure<K extends string, S extends number, B> extends CallInfo {
+  kind: K;
+  ok: false;
+  status: S;
+  /** What failed, where, and the server's explanation. Never contains the token. */
+  message: string;
+  /** The parsed JSON body, typed by the operation's declared response for this status. */
+  body: B;
+  problem: Problem;
+  response: Response;
+}
+
+export type Unauthorized<B = unknown> = HttpFailure<"unauthorized", 401, B>;
+export type Forbidden<B = unknown> = HttpFailure<"forbidden", 403, B>;
+export type NotFound<B = unknown> = HttpFailure<"not_found", 404, B>;
+export type Conflict<B = unknown> = HttpFailure<"conflict", 409, B>;
+export interface Validation<B = unknown> extends HttpFailure<"validation", 422, B> {
+  /** Structured issues from legacy `detail: [...]` or problem+json `errors: [...]`. */
+  issues: ValidationIssue[];
+}
+export interface RateLimited<B = unknown> extends HttpFailure<"rate_limited", 429, B> {
+  /** The wait the server asked for (`Retry-After` seconds or HTTP date), if it said. */
+  retryAfterMs: number | undefined;
+}
+export type ServerError<B = unknown> = HttpFailure<"server_error", number, B>;
+
+interface NoResponse<K extends string> extends CallInfo {
+  kind: K;
+  ok: false;
+  status: undefined;
+  message: string;
+}
+
+/** Connection refused or reset, DNS failure, or the body broke off mid-way. */
+export interface NetworkFailure extends NoResponse<"network"> {
+  cause: unknown;
+}
+/** An attempt exceeded `timeout` (after any retries). */
+export interface Timeout extends NoResponse<"timeout"> {
+  timeoutMs: number;
+}
+/** The caller's `AbortSignal` fired. Never retried. */
+export interface Aborted extends NoResponse<"aborted"> {
+  reason: unknown;
+}
+/** Rejected before any request was sent (empty or dot-segment path parameter, bad `first`...). */
+export interface InvalidInput extends NoResponse<"invalid_input"> {
+  /** The offending parameter's name. */
+  param: string;
+}
+
+/** A response the client cannot trust: an undeclared status, or a body that is not the JSON promised. */
+export interface Unexpected extends CallInfo {
+  kind: "unexpected";
+  ok: false;
+  status: number;
+  reason: "undeclared_status" | "non_json_body" | "empty_body" | "invalid_json";
+  message: string;
+  /** The first 500 characters of the body, for diagnosis. */
+  bodyText: string;
+  response: Response;
+}
+
+/** Every failure of a call to `Op`. */
+export type Failure<Op = unknown> =
+  | Unauthorized<BodyAt<Op, 401>>
+  | Forbidden<BodyAt<Op, 403>>
+  | NotFound<BodyAt<Op, 404>>
+  | Conflict<BodyAt<Op, 409>>
+  | Validation<BodyAt<Op, 422>>
+  | RateLimited<BodyAt<Op, 429>>
+  | ServerError
+  | NetworkFailure
+  | Timeout
+  | Aborted
+  | InvalidInput
+  | Unexpected;
+
+/** What a call to `Op` resolves to. It never rejects. */
+export type Result<Op = unknown> = Ok<DataOf<Op>> | Failure<Op>;
+
+export type FailureKind = Failure["kind"];
+
+/** A result of any operation, as handled inside the client. */
+export type AnyResult = Ok<unknown> | Failure;
+
+type Guard<K extends string> = <T>(value: T) => value is T & { kind: K };
+const guard =
+  <K extends string>(kind: K): Guard<K> =>
+  <T>(value: T): value is T & { kind: K } =>
+    (value as { kind?: unknown } | null | undefined)?.kind === kind;
+
+// Guards work on results and on thrown DevinApiError alike (both carry `kind`).
+export const isOk = guard("ok");
+export const isUnauthorized = guard("unauthorized");
+export const isForbidden = guard("forbidden");
+export const isNotFound = guard("not_found");
+export const isConflict = guard("conflict");
+export const isValidation = guard("validation");
+export const isRateLimited = guard("rate_limited");
+export const isServerError = guard("server_error");
+export const isNetworkFailure = guard("network");
+export const isTimeout = guard("timeout");
+export const isAborted = guard("aborted");
+export const isInvalidInput = guard("invalid_input");
+export const isUnexpected = guard("unexpected");
