@@ -27,9 +27,9 @@ export async function loadLintConfig(configPath: string, display: string): Promi
 }
 
 /** Lints one parsed source file with the project's Redocly config (OpenAPI or Overlay, detected by Redocly). */
-export async function lintSource(file: SourceFile, config: Config): Promise<LintFinding[]> {
+export async function lintSource(file: SourceFile, config: Config, resolver: BaseResolver): Promise<LintFinding[]> {
   const document = makeDocumentFromString(file.text, file.path);
-  const problems = await lintDocument({ document, config, externalRefResolver: new BaseResolver(config.resolve) });
+  const problems = await lintDocument({ document, config, externalRefResolver: resolver });
   return problems.map((p) => toFinding(p, () => file.display));
 }
 

@@ -1,10 +1,11 @@
 import path from "node:path";
-import type { Config } from "@redocly/openapi-core";
+import { BaseResolver, bundle, type Config, makeDocumentFromString } from "@redocly/openapi-core";
 import { stringify } from "yaml";
 import { applyOverlaysAndBundle } from "./apply-overlays.ts";
 import { joinFragments } from "./join.ts";
 import { failOnErrors, type LintFinding, lintInMemory, lintSource, loadLintConfig } from "./lint.ts";
 import { isRecord, listOperations } from "./operations.ts";
+import { PipelineError } from "./pipeline-error.ts";
 import { displayPath, type ProjectLayout } from "./project.ts";
 import { readSourceDir, type SourceFile } from "./source-file.ts";
 import { typecheckInMemory } from "./typecheck.ts";
@@ -18,6 +19,8 @@ export interface PipelineInputs {
   layout: ProjectLayout;
   config: Config;
   fragments: SourceFile[];
+  /** YAML files in spec/fragments/ without `openapi`: they must be referenced by a fragment. */
+  parts: SourceFile[];
   overlays: SourceFile[];
 }
 
@@ -33,9 +36,13 @@ export interface PipelineResult {
 export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs> {
   const show = (file: string) => displayPath(layout, file);
   const config = await loadLintConfig(layout.redoclyConfig, show(layout.redoclyConfig));
-  const fragments = await readSourceDir(layout.fragmentsDir, show);
+  const files = await readSourceDir(layout.fragmentsDir, show);
   const overlays = await readSourceDir(layout.overlaysDir, show);
-  return { layout, config, fragments, overlays };
+  // A top-level file that declares `openapi` is a fragment; any other YAML beside the fragments
+  // is a part they $ref (a shared description, say), checked to be referenced after bundling.
+  const fragments = files.filter((f) => isRecord(f.data) && "openapi" in f.data);
+  const parts = files.filter((f) => !fragments.includes(f));
+  return { layout, config, fragments, parts, overlays };
 }
 
 /**
@@ -43,13 +50,26 @@ export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs>
  * openapi-typescript → type-check. Pure with respect to generated/: it only returns outputs.
  */
 export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResult> {
-  const { layout, config, fragments, overlays } = inputs;
+  const { layout, config, fragments, parts, overlays } = inputs;
   const warnings: LintFinding[] = [];
   const sources = [...fragments, ...overlays];
-  const findings = (await Promise.all(sources.map((file) => lintSource(file, config)))).flat();
+  // One resolver for lint and bundle: each file a fragment $refs is read and parsed once.
+  const resolver = new BaseResolver(config.resolve);
+  const findings = (await Promise.all(sources.map((file) => lintSource(file, config, resolver)))).flat();
   warnings.push(...failOnErrors(findings, "lint of spec/"));
 
-  const { document, provenance } = joinFragments(fragments);
+  // External $refs resolve against the fragment's own file, so each is bundled before the join.
+  const selfContained = await Promise.all(fragments.map((file) => bundleFragment(file, config, resolver)));
+  const referenced = resolver.getFiles();
+  const orphans = parts.filter((part) => !referenced.has(part.path));
+  if (orphans.length > 0) {
+    throw new PipelineError(
+      "not a fragment (no top-level `openapi` key) and not referenced by any fragment",
+      orphans.map((o) => ({ file: o.display, line: 1 })),
+      "Add `openapi: 3.1.0` if it is a fragment (import docs pages with `npm run spec:import`), or delete it.",
+    );
+  }
+  const { document, provenance } = joinFragments(selfContained);
   const describe = (pointer: string) => {
     // The longest known prefix of the pointer names the fragment the node came from.
     for (let p = pointer; p.length > 1; p = p.slice(0, Math.max(1, p.lastIndexOf("/")))) {
@@ -83,6 +103,22 @@ export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResu
       overlays: overlays.length,
     },
   };
+}
+
+async function bundleFragment(file: SourceFile, config: Config, resolver: BaseResolver): Promise<SourceFile> {
+  const result = await bundle({
+    doc: makeDocumentFromString(file.text, file.path),
+    config,
+    externalRefResolver: resolver,
+  });
+  const errors = result.problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    throw new PipelineError(
+      `bundling failed:\n    ${errors.map((p) => p.message).join("\n    ")}`,
+      errors.map((p) => ({ file: file.display, pointer: p.location[0]?.pointer ?? "#/" })),
+    );
+  }
+  return { ...file, data: result.bundle.parsed };
 }
 
 function serializeBundle(bundle: unknown, inputs: PipelineInputs): string {

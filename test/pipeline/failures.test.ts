@@ -73,6 +73,11 @@ const cases: [string, Mutation, string[]][] = [
     ["declared by two fragments", "spec/fragments/copy.yaml:", `spec/fragments/${LIST}:`],
   ],
   [
+    "a YAML file in spec/fragments/ that is neither a fragment nor referenced",
+    (p) => writeFile(fragment(p, "notes.yaml"), "title: Notizen\n"),
+    ["spec/fragments/notes.yaml:1", "not a fragment"],
+  ],
+  [
     "an overlay action whose target matches nothing",
     (p) =>
       writeFile(
