@@ -24,9 +24,11 @@ type Responses<Op> = Op extends { responses: infer R } ? R : never;
 type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 
 /** The parsed body of the response declared for `Status`, or `unknown` if the operation does not declare it. */
-export type BodyAt<Op, Status extends number> = Status extends keyof Responses<Op>
-  ? ContentOf<Responses<Op>[Status]>
-  : unknown;
+export type BodyAt<Op, Status extends number> = [Responses<Op>] extends [never]
+  ? unknown
+  : Status extends keyof Responses<Op>
+    ? ContentOf<Responses<Op>[Status]>
+    : unknown;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | "2XX";
 

@@ -150,5 +150,4 @@ describe("transport failures and unreadable responses", () => {
     await server.close();
     expect(result).toMatchObject({ kind: "unexpected", status, reason, requestId: "req_tiny" });
   });
-
 });
