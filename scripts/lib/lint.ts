@@ -40,21 +40,22 @@ export async function lintInMemory(
   describe: (pointer: string) => string,
 ): Promise<LintFinding[]> {
   const problems = await lintDocument({ document, config, externalRefResolver: new BaseResolver(config.resolve) });
-  return problems.map((p) => toFinding(p, describe));
+  // Lines of the in-memory bundle mean nothing to a reader: the pointer and the fragment say where.
+  return problems.map((p) => toFinding(p, describe, false));
 }
 
-function toFinding(problem: NormalizedProblem, describe: (pointer: string) => string): LintFinding {
+function toFinding(problem: NormalizedProblem, describe: (pointer: string) => string, withLines = true): LintFinding {
   const loc = problem.location[0];
   const location: ErrorLocation = { file: describe(loc?.pointer ?? "#/") };
-  if (loc) {
+  if (loc && withLines) {
     try {
       const { start } = getLineColLocation(loc);
       Object.assign(location, { line: start.line, column: start.col });
     } catch {
-      // No line to point at (an in-memory node); the pointer below still says where.
+      // No line to point at; the pointer below still says where.
     }
-    location.pointer = loc.pointer ?? "#/";
   }
+  if (loc) location.pointer = loc.pointer ?? "#/";
   return {
     severity: problem.severity === "error" ? "error" : "warn",
     ruleId: problem.ruleId,
@@ -67,11 +68,11 @@ function toFinding(problem: NormalizedProblem, describe: (pointer: string) => st
 export function failOnErrors(findings: readonly LintFinding[], stage: string): LintFinding[] {
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.message} [${e.ruleId}]`);
     throw new PipelineError(
-      `${stage}: ${errors.length} lint error${errors.length === 1 ? "" : "s"}\n    ${lines.join("\n    ")}`,
+      `${stage}: ${errors.length} lint error${errors.length === 1 ? "" : "s"}`,
       errors.map((e) => e.location),
       "Fix the spec (or, with a reason in a comment, the rule in redocly.yaml) and run `npm run generate` again.",
+      errors.map((e) => ({ location: e.location, message: `${e.message} [${e.ruleId}]` })),
     );
   }
   return findings.filter((f) => f.severity === "warn");

@@ -15,11 +15,19 @@ export class PipelineError extends Error {
   readonly locations: readonly ErrorLocation[];
   /** What the person should do next, printed after the message. */
   readonly hint: string | undefined;
+  /** One message per location, when a failure has several (lint findings). */
+  readonly details: readonly { location: ErrorLocation; message: string }[] | undefined;
 
-  constructor(message: string, locations: ErrorLocation | readonly ErrorLocation[] = [], hint?: string) {
+  constructor(
+    message: string,
+    locations: ErrorLocation | readonly ErrorLocation[] = [],
+    hint?: string,
+    details?: readonly { location: ErrorLocation; message: string }[],
+  ) {
     super(message);
     this.locations = Array.isArray(locations) ? locations : [locations as ErrorLocation];
     this.hint = hint;
+    this.details = details;
   }
 }
 
@@ -30,10 +38,19 @@ export function formatLocation(loc: ErrorLocation): string {
   return out;
 }
 
-/** One line per location, then the message, then the hint: the shape every CLI here prints. */
+/**
+ * One line per location, then the message, then the hint: the shape every CLI here prints.
+ * With `details` (one message per location), each location is followed by its own message.
+ */
 export function formatPipelineError(error: PipelineError): string {
-  const where = error.locations.map(formatLocation);
-  const head = where.length > 0 ? `${where.join("\n")}\n  ${error.message}` : error.message;
+  let head: string;
+  if (error.details) {
+    const items = error.details.map((d) => `${formatLocation(d.location)}\n    ${d.message}`);
+    head = `${error.message}\n${items.join("\n")}`;
+  } else {
+    const where = error.locations.map(formatLocation);
+    head = where.length > 0 ? `${where.join("\n")}\n  ${error.message}` : error.message;
+  }
   return error.hint ? `${head}\n  ${error.hint}` : head;
 }
 

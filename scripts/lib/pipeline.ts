@@ -14,6 +14,8 @@ import { generateTypes } from "./typegen.ts";
 export const BUNDLE_FILE = "devin-api.yaml";
 export const SCHEMA_FILE = "schema.ts";
 export const README_FILE = "README.md";
+/** The entry of `apis` in redocly.yaml whose rules apply to the bundle. */
+export const BUNDLE_API_ALIAS = "devin";
 
 export interface PipelineInputs {
   layout: ProjectLayout;
@@ -80,7 +82,11 @@ export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResu
   };
   const virtualRef = path.join(layout.generatedDir, BUNDLE_FILE);
   const bundled = await applyOverlaysAndBundle(document, overlays, config, virtualRef, describe);
-  warnings.push(...failOnErrors(await lintInMemory(bundled, config, describe), "lint of the bundle (after overlays)"));
+  // The bundle gets the rules of `apis.devin` in redocly.yaml on top of the root ones.
+  const bundleConfig = config.forAlias(BUNDLE_API_ALIAS);
+  warnings.push(
+    ...failOnErrors(await lintInMemory(bundled, bundleConfig, describe), "lint of the bundle (after overlays)"),
+  );
 
   const bundle = bundled.parsed as Record<string, unknown>;
   const schema = await generateTypes(bundle);

@@ -9,10 +9,10 @@ import { type ProjectLayout, projectLayout } from "../../scripts/lib/project.ts"
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const FIXTURES = path.join(REPO, "test", "fixtures");
 
-/** A throw-away copy of what the pipeline reads and writes: spec/, redocly.yaml, generated/. */
+/** A throw-away copy of what the pipeline reads and writes: spec/, redocly.yaml (+ its plugin), generated/. */
 export async function copyProject(): Promise<ProjectLayout & { cleanup(): Promise<void> }> {
   const root = await mkdtemp(path.join(tmpdir(), "devin-pipeline-"));
-  for (const entry of ["spec", "redocly.yaml", "generated"]) {
+  for (const entry of ["spec", "redocly.yaml", "generated", "scripts/redocly"]) {
     await cp(path.join(REPO, entry), path.join(root, entry), { recursive: true });
   }
   return { ...projectLayout(root), cleanup: () => rm(root, { recursive: true, force: true }) };
