@@ -47,7 +47,7 @@ describe("the prose rules", () => {
       "devin/status-in-prose-declared The description names HTTP 409, but the",
     ]);
     expect(await problemsOf(list, await readFile(list, "utf8"))).toEqual([
-      "devin/paginated-response-has-cursor GET answers a paginated response (items",
+      "devin/paginated-response-has-cursor GET answers a paginated response (items,",
     ]);
   });
 });
