@@ -95,7 +95,9 @@ type AnyInit = { params?: Record<string, Record<string, unknown>>; signal?: Abor
 const NO_RETRY: RetryOptions = { ...defaultRetry, maxRetries: 0 };
 
 export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinClientOptions = {}): DevinClient<Paths> {
-  const token = checkToken(options.token ?? globalThis.process?.env?.DEVIN_API_KEY);
+  // Read through globalThis so browsers and edge runtimes without `process` still load the module.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const token = checkToken(options.token ?? env?.DEVIN_API_KEY);
   const raw = createClient<Paths>({
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     headers: mergeHeaders({ accept: "application/json" }, options.headers, { authorization: `Bearer ${token}` }),
