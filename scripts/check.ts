@@ -2,6 +2,7 @@
  * npm run check [-- --root <dir>]
  * The drift gate: regenerates in memory and fails when generated/ differs from it.
  */
+import { formatChangeReport } from "./lib/change-report.ts";
 import { check } from "./lib/commands.ts";
 import { formatDrift } from "./lib/drift.ts";
 import { displayPath, projectLayout } from "./lib/project.ts";
@@ -10,7 +11,7 @@ import { runCli } from "./lib/run-cli.ts";
 
 await runCli(async (args) => {
   const layout = projectLayout(rootArg(args));
-  const { result, drift } = await check(layout);
+  const { result, drift, changes } = await check(layout);
   const dirName = displayPath(layout, layout.generatedDir);
   if (drift.length === 0) {
     console.log(`check: ${dirName}/ matches spec/ (${result.outputs.size} files)`);
@@ -18,6 +19,7 @@ await runCli(async (args) => {
   }
   console.error(`check: ${dirName}/ does not match spec/ (${drift.length} file${drift.length === 1 ? "" : "s"})\n`);
   console.error(formatDrift(drift));
+  if (changes) console.error(`\n${formatChangeReport(changes.report, changes.base, changes.revision)}`);
   console.error(`\nFix: run \`npm run generate\` and commit ${dirName}/ (never edit it by hand).`);
   return 1;
 });

@@ -3,6 +3,7 @@
  * Builds generated/ from spec/: nothing is written unless every step succeeds.
  */
 import { performance } from "node:perf_hooks";
+import { formatChangeReport } from "./lib/change-report.ts";
 import { generate } from "./lib/commands.ts";
 import { formatLocation } from "./lib/pipeline-error.ts";
 import { displayPath, projectLayout } from "./lib/project.ts";
@@ -20,5 +21,9 @@ await runCli(async (args) => {
     `generated ${displayPath(layout, layout.generatedDir)}/ from ${fragments} fragments and ${overlays} overlays: ` +
       `${operations} operations, ${schemas} schemas, ${result.warnings.length} warnings, ${ms} ms`,
   );
+  if (result.changes) {
+    const { report, base, revision } = result.changes;
+    console.log(`\n${formatChangeReport(report, base, revision)}`);
+  }
   return undefined;
 });

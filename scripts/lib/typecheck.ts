@@ -3,6 +3,39 @@ import ts from "typescript";
 import { type ErrorLocation, PipelineError } from "./pipeline-error.ts";
 
 /**
+ * The globals openapi-typescript output can use, copied from lib.es5.d.ts, plus the empty
+ * interfaces every TypeScript program needs. Checking against this instead of lib.es2022
+ * saves parsing and binding ~40 lib files: measured 800 ms -> 80 ms for our schema.ts and
+ * 2.0 s -> 1.6 s for DigitalOcean's 1.5 MB one (bench/README.md). It is not a weaker check of
+ * the generated file: it is still checked in full, with the project's strictness. If a
+ * future openapi-typescript emits another lib type, the check fails loudly ("Cannot find
+ * name") and the type belongs here.
+ */
+const MINIMAL_LIB = `
+interface Array<T> { length: number; [n: number]: T }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T }
+interface Boolean {}
+interface CallableFunction {}
+interface Function {}
+interface IArguments {}
+interface NewableFunction {}
+interface Number {}
+interface Object {}
+interface RegExp {}
+interface String {}
+type Partial<T> = { [P in keyof T]?: T[P] };
+type Required<T> = { [P in keyof T]-?: T[P] };
+type Readonly<T> = { readonly [P in keyof T]: T[P] };
+type Pick<T, K extends keyof T> = { [P in K]: T[P] };
+type Record<K extends keyof any, T> = { [P in K]: T };
+type Exclude<T, U> = T extends U ? never : T;
+type Extract<T, U> = T extends U ? T : never;
+type Omit<T, K extends keyof any> = Pick<T, Exclude<keyof T, K>>;
+type NonNullable<T> = T & {};
+`;
+const MINIMAL_LIB_FILE = "__minimal-lib__.d.ts";
+
+/**
  * Type-checks generated TypeScript in memory with the same strictness as the project, so a
  * broken generator output fails generate instead of reaching generated/.
  */
@@ -14,12 +47,13 @@ export function typecheckInMemory(files: ReadonlyMap<string, string>, displayDir
     exactOptionalPropertyTypes: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
-    lib: ["lib.es2022.d.ts"],
+    noLib: true,
     types: [],
     skipLibCheck: true,
   };
   const root = path.resolve("/__generated__");
   const virtual = new Map([...files].map(([name, text]) => [path.join(root, name), text]));
+  virtual.set(path.join(root, MINIMAL_LIB_FILE), MINIMAL_LIB);
   const host = ts.createCompilerHost(options, true);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {

@@ -29,7 +29,9 @@ async function problemsOf(file: string, text: string) {
   const config = (await loadConfig({ configPath: path.join(REPO, "redocly.yaml") })).forAlias(BUNDLE_API_ALIAS);
   const document = makeDocumentFromString(text, file);
   const problems = await lintDocument({ document, config, externalRefResolver: new BaseResolver() });
-  return problems.filter((p) => p.ruleId.startsWith("devin/")).map((p) => `${p.ruleId} ${p.message.slice(0, 40).trimEnd()}`);
+  return problems
+    .filter((p) => p.ruleId.startsWith("devin/"))
+    .map((p) => `${p.ruleId} ${p.message.slice(0, 40).trimEnd()}`);
 }
 
 describe("the prose rules", () => {

@@ -1,0 +1,132 @@
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { compareBundles } from "../../scripts/lib/change-report.ts";
+import { check, generate } from "../../scripts/lib/commands.ts";
+import { copyProject, REPO, runScript } from "./helpers.ts";
+
+const LIST = "/v3beta1/enterprise/service-users/{service_user_id}/api-keys";
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, mutated freely by each case
+type Bundle = Record<string, any>;
+
+let baseText: string;
+const mutated = (change: (bundle: Bundle) => void) => {
+  const bundle = parse(baseText) as Bundle;
+  change(bundle);
+  return stringify(bundle);
+};
+
+describe("the change report rates each change for users of the typed client", () => {
+  beforeAll(async () => {
+    baseText = await readFile(path.join(REPO, "generated", "devin-api.yaml"), "utf8");
+  });
+
+  it.each<[string, (b: Bundle) => void, string]>([
+    [
+      "adding an operation rates minor",
+      (b) => {
+        b.paths["/v3beta1/enterprise/service-users"] = {
+          get: { operationId: "list_users", responses: { 200: { description: "ok" } } },
+        };
+      },
+      "minor",
+    ],
+    [
+      "removing a response field rates major",
+      (b) => {
+        delete b.components.schemas.PaginatedResponse_ApiKeyResponse_.properties.total;
+      },
+      "major",
+    ],
+    [
+      "a description edit rates patch",
+      (b) => {
+        b.paths[LIST].get.description = "API keys auflisten.";
+      },
+      "patch",
+    ],
+    [
+      "adding an optional query parameter rates minor",
+      (b) => {
+        b.paths[LIST].get.parameters.push({ in: "query", name: "name", required: false, schema: { type: "string" } });
+      },
+      "minor",
+    ],
+  ])("%s", async (_, change, bump) => {
+    const report = await compareBundles(baseText, mutated(change));
+    expect(report.bump).toBe(bump);
+    expect(report.changes.length).toBeGreaterThan(0);
+  });
+
+  it("rates removing a required parameter major", async () => {
+    const withRequired = mutated((b) => {
+      b.paths[LIST].get.parameters.push({ in: "query", name: "owner", required: true, schema: { type: "string" } });
+    });
+    const report = await compareBundles(withRequired, baseText);
+    expect(report.bump).toBe("major");
+    expect(report.changes).toEqual([
+      expect.objectContaining({
+        impact: "major",
+        kind: "removed",
+        subject: `GET ${LIST}`,
+        message: expect.stringContaining("owner"),
+      }),
+    ]);
+  });
+
+  it("reports nothing for identical bundles", async () => {
+    expect(await compareBundles(baseText, baseText)).toEqual({
+      bump: "none",
+      counts: { major: 0, minor: 0, patch: 0 },
+      changes: [],
+    });
+  });
+});
+
+describe("generate, check and spec:diff show the report", () => {
+  let project: Awaited<ReturnType<typeof copyProject>>;
+  const editDescription = async () => {
+    const file = path.join(project.fragmentsDir, "handle-list-service-user-api-keys.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("optional nach Status", "wahlweise nach Status"));
+  };
+  beforeEach(async () => {
+    project = await copyProject();
+  });
+  afterEach(() => project.cleanup());
+
+  it("generate rates the change against the bundle it replaces", async () => {
+    await editDescription();
+    const result = await generate(project);
+    expect(result.changes?.report.bump).toBe("patch");
+    expect(result.changes?.report.changes[0]?.subject).toBe(`GET ${LIST}`);
+  });
+
+  it("generate reports nothing when the bundle did not change", async () => {
+    expect((await generate(project)).changes).toBeUndefined();
+  });
+
+  it("the drift gate's failure includes the report", async () => {
+    await editDescription();
+    expect((await check(project)).changes?.report.bump).toBe("patch");
+    const run = await runScript("check.ts", ["--root", project.root]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("API changes (generated/devin-api.yaml → spec/): PATCH");
+  });
+
+  it("spec:diff rates the change against a git revision and can fail on a level", async () => {
+    const git = (...args: string[]) => promisify(execFile)("git", args, { cwd: project.root });
+    await git("init", "-q");
+    await git("add", "-A");
+    await git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "base");
+    await editDescription();
+    const run = await runScript("spec-diff.ts", ["HEAD", "--root", project.root]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("API changes (generated/devin-api.yaml at HEAD → spec/): PATCH");
+    expect((await runScript("spec-diff.ts", ["HEAD", "--root", project.root, "--fail-on", "patch"])).code).toBe(1);
+    const missing = await runScript("spec-diff.ts", ["no-such-ref", "--root", project.root]);
+    expect(missing.stderr).toContain("no generated/devin-api.yaml at git revision `no-such-ref`");
+  });
+});
