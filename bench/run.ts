@@ -30,7 +30,11 @@ const log = (line: string) => process.stderr.write(`[${((performance.now() - sta
 for (const section of SECTIONS) {
   if (args.only && !args.only.includes(section.name)) continue;
   log(`== ${section.name}: ${section.title}`);
-  const result = await section.run({ quick: args.quick, log, baselineRef: args.baselineRef });
+  // One broken section must not cost the numbers of the others; its error is reported instead.
+  const result = await section.run({ quick: args.quick, log, baselineRef: args.baselineRef }).catch((error: Error) => {
+    log(`${section.name} failed: ${error.message}`);
+    return { rows: [], targets: [], notes: [`FAILED: ${error.message.split("\n").slice(0, 3).join(" ")}`] };
+  });
   results.set(section.name, { title: section.title, ...result });
 }
 const table = formatTable(`${machine} · ${args.quick ? "quick" : "full"} run`, results);
