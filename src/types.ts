@@ -37,9 +37,15 @@ export type DataOf<Op> = ContentOf<Responses<Op>[SuccessStatus & keyof Responses
 
 /** Options every call accepts on top of the operation's own `params` and `body`. */
 export interface CallOptions {
-  /** Extra headers for this call; merged over the client's `headers`. */
+  /**
+   * Extra headers for this call; merged over the client's `headers`.
+   * @default {}
+   */
   headers?: HeadersOptions;
-  /** Cancels the call, including retries and backoff waits. A caller abort is never retried. */
+  /**
+   * Cancels the call, including retries and backoff waits. A caller abort is never retried.
+   * @default undefined (no cancellation)
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds before one attempt (request and body) is abandoned; `0` disables.

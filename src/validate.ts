@@ -7,7 +7,7 @@
 
 const PARAM = /\{([^{}]+)\}/g;
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-// RFC 6750 b64token plus the characters real tokens use; no whitespace or control characters.
+// Visible ASCII only: whitespace, control characters (header injection) and non-ASCII (fetch throws) are refused.
 const TOKEN = /^[\x21-\x7e]+$/;
 
 const names = new Map<string, string[]>();
@@ -48,7 +48,7 @@ export function checkParams(
 export function checkToken(token: string | undefined): string {
   if (!token) throw new TypeError("No API token: pass `token` to createDevinClient or set DEVIN_API_KEY");
   if (!TOKEN.test(token)) {
-    throw new TypeError("The API token contains whitespace or control characters; check how it was copied");
+    throw new TypeError("The API token contains whitespace, control or non-ASCII characters; check how it was copied");
   }
   return token;
 }

@@ -62,8 +62,9 @@ describe("token", () => {
     ["a space", "cog_abc def"],
     ["a control character", "cog_abc\u0000"],
     ["a trailing CR", "cog_abc\r"],
+    ["a non-ASCII character", "cog_abc\u00e9"],
   ])("rejects a token with %s without echoing it", (_name, token) => {
-    expect(() => createDevinClient({ token })).toThrow(/whitespace or control characters/);
+    expect(() => createDevinClient({ token })).toThrow(/whitespace, control or non-ASCII characters/);
     try {
       createDevinClient({ token });
     } catch (error) {
