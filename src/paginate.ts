@@ -19,7 +19,7 @@ export interface PaginateOptions {
 
 export interface Paginator<Item, Page> extends AsyncIterable<Item> {
   /** Whole pages, each as the server sent it (`items`, `has_next_page`, `end_cursor`, ...). */
-  pages(): AsyncIterableIterator<Page>;
+  pages(): AsyncGenerator<Page, undefined>;
   /** Collects at most `limit` items, fetching no more pages than needed. */
   toArray(limit: number): Promise<Item[]>;
 }
@@ -32,7 +32,7 @@ export function paginator<Item, Page extends PageShape<Item>>(
 ): Paginator<Item, Page> {
   const { first, maxItems = Number.POSITIVE_INFINITY, maxPages = Number.POSITIVE_INFINITY, ...callInit } = init;
 
-  async function* pages(): AsyncIterableIterator<Page> {
+  async function* pages(): AsyncGenerator<Page, undefined> {
     const seen = new Set<string>();
     let after: string | undefined;
     let pageCount = 0;
@@ -50,7 +50,7 @@ export function paginator<Item, Page extends PageShape<Item>>(
       pageCount++;
       itemCount += page.items.length;
       yield page;
-      if (!page.has_next_page) return;
+      if (!page.has_next_page) return undefined;
       // A next page without a usable cursor would refetch page one forever.
       const cursor = page.end_cursor;
       if (typeof cursor !== "string" || cursor === "") {
@@ -62,14 +62,35 @@ export function paginator<Item, Page extends PageShape<Item>>(
     }
   }
 
-  async function* items(): AsyncIterableIterator<Item> {
+  // Hand-written rather than an async generator: a generator costs several promise turns per
+  // item, which made iterating 100k keys ~1.5x slower than a plain fetch loop.
+  function items(): AsyncIterableIterator<Item> {
+    const source = pages();
+    let page: Item[] = [];
+    let index = 0;
     let count = 0;
-    for await (const page of pages()) {
-      for (const item of page.items) {
-        if (count++ >= maxItems) return;
-        yield item;
+    const end = (): Promise<IteratorResult<Item>> =>
+      source.return(undefined).then(() => ({ done: true, value: undefined }));
+    const refill = async (): Promise<IteratorResult<Item>> => {
+      while (index >= page.length) {
+        const next = await source.next();
+        if (next.done) return next;
+        page = next.value.items;
+        index = 0;
       }
-    }
+      return iterator.next();
+    };
+    const iterator: AsyncIterableIterator<Item> = {
+      next() {
+        if (count >= maxItems) return end();
+        if (index >= page.length) return refill();
+        count++;
+        return Promise.resolve({ done: false, value: page[index++] as Item });
+      },
+      return: end,
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   return {
