@@ -101,11 +101,7 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
   const token = checkToken(options.token ?? env?.DEVIN_API_KEY);
   const headers = applyHeaders(new Headers({ accept: "application/json" }), options.headers);
   headers.set("authorization", `Bearer ${token}`);
-  const transport = createTransport(
-    (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
-    headers,
-    options.fetch ?? ((request) => fetch(request)),
-  );
+  const transport = createTransport((options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""), headers, options.fetch);
   const { middleware } = transport;
   if (options.middleware) middleware.push(...options.middleware);
   const clock: Clock = { ...defaultClock, ...options.clock };
