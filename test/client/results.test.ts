@@ -73,6 +73,29 @@ describe.each(["legacy", "problem"] as const)("with %s error bodies", (format) =
   });
 });
 
+describe("statuses the sandbox does not produce", () => {
+  test.each([
+    [
+      "403 problem+json",
+      403,
+      "application/problem+json",
+      { title: "Forbidden", detail: "Missing permission" },
+      "forbidden",
+    ],
+    ["403 legacy", 403, "application/json", { detail: "Missing permission" }, "forbidden"],
+    ["504 legacy", 504, "application/json", { detail: "Upstream timed out" }, "server_error"],
+  ])("maps %s", async (_name, status, type, body, kind) => {
+    const server = await tinyServer((_req, res) => {
+      res.writeHead(status, { "content-type": type, "x-request-id": "req_tiny" });
+      res.end(JSON.stringify(body));
+    });
+    const local = createDevinClient({ baseUrl: server.url, token: "cog_x", retry: false });
+    const result = await local.GET(LIST, { params: alpha });
+    await server.close();
+    expect(result).toMatchObject({ kind, status, requestId: "req_tiny", problem: { detail: body.detail } });
+  });
+});
+
 describe("successful calls", () => {
   test("returns ok with the typed page and the request id", async () => {
     const result = await client.GET(LIST, { params: { ...alpha, query: { first: 3 } } });
