@@ -3,14 +3,13 @@
  * safe path parameters and pagination. Generic over any openapi-typescript `paths`:
  * there is no per-endpoint code here.
  */
-import type { HeadersOptions, Middleware } from "openapi-fetch";
+import createClient, { type HeadersOptions, type Middleware, mergeHeaders } from "openapi-fetch";
 import type { paths as DevinPaths } from "../generated/schema.ts";
 import { failureFromResponse, failureFromThrow, successFromResponse } from "./outcome.ts";
 import { type PaginateOptions, type Paginator, paginator } from "./paginate.ts";
 import type { AnyResult, CallInfo, Failure, Result } from "./result.ts";
 import { type Clock, defaultClock, defaultRetry, type RetryOptions, retryDelay, shouldRetry } from "./retry.ts";
 import { type ServiceUserApiKeys, serviceUserApiKeys } from "./service-user-keys.ts";
-import { applyHeaders, createTransport, type SendInit } from "./transport.ts";
 import type { CallInit, DataOf, HttpMethod, InitArg, ItemOf, OperationAt, PaginatedPaths, PathsWith } from "./types.ts";
 import { checkParams, checkToken } from "./validate.ts";
 
@@ -99,14 +98,17 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
   // Read through globalThis so browsers and edge runtimes without `process` still load the module.
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const token = checkToken(options.token ?? env?.DEVIN_API_KEY);
-  const headers = applyHeaders(new Headers({ accept: "application/json" }), options.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  const transport = createTransport((options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""), headers, options.fetch);
-  const { middleware } = transport;
-  if (options.middleware) middleware.push(...options.middleware);
+  const raw = createClient<Paths>({
+    baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+    headers: mergeHeaders({ accept: "application/json" }, options.headers, { authorization: `Bearer ${token}` }),
+    ...(options.fetch && { fetch: options.fetch }),
+  });
+  if (options.middleware) raw.use(...options.middleware);
   const clock: Clock = { ...defaultClock, ...options.clock };
   const clientTimeout = options.timeout ?? 60_000;
   const clientRetry = options.retry === false ? NO_RETRY : { ...defaultRetry, ...options.retry };
+  // Typed loosely inside: the public signatures above carry the per-operation types.
+  const request = raw.request as unknown as (m: string, p: string, i: object) => ReturnType<typeof raw.GET>;
 
   async function attempt(method: string, path: string, init: AnyInit, timeoutMs: number, info: CallInfo) {
     const caller = init.signal;
@@ -128,14 +130,11 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
       signal = controller.signal;
     }
     try {
-      const response = await transport.send(method, path, init as SendInit, signal);
+      const { error, response } = await request(method, path, { ...init, parseAs: "stream", signal });
       info.requestId = response.headers.get("x-request-id") ?? undefined;
-      // The body is read inside the timeout; JSON is parsed in outcome.ts so that a proxy's
-      // HTML page or invalid JSON becomes an `unexpected` result, not a thrown SyntaxError.
-      const text = response.status === 204 || method === "HEAD" ? undefined : await response.text();
-      return response.ok
-        ? successFromResponse(info, response, text)
-        : failureFromResponse(info, response, text ?? "", clock.now());
+      if (!response.ok) return failureFromResponse(info, response, error, clock.now());
+      const empty = response.status === 204 || method === "HEAD";
+      return successFromResponse(info, response, empty ? undefined : await response.text());
     } catch (thrown) {
       return failureFromThrow(info, thrown, caller, timedOut, timeoutMs);
     } finally {
@@ -182,10 +181,8 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
     HEAD: bind("HEAD"),
     OPTIONS: bind("OPTIONS"),
     paginate: (path: string, init?: AnyInit) => paginator((i) => call("GET", path, i as AnyInit), init),
-    use: (...added: Middleware[]) => void middleware.push(...added),
-    eject: (...removed: Middleware[]) => {
-      for (const m of removed) if (middleware.includes(m)) middleware.splice(middleware.indexOf(m), 1);
-    },
+    use: raw.use,
+    eject: raw.eject,
   };
   return Object.assign(
     client,

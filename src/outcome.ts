@@ -17,14 +17,16 @@ const KINDS: Record<number, Failure["kind"]> = {
 
 // "What to do next", appended to each message.
 const HINTS: Record<string, string> = {
-  unauthorized: "check the token (DEVIN_API_KEY)",
-  forbidden: "the service user lacks this permission",
-  not_found: "check the IDs",
+  unauthorized: "check the token (option `token` or DEVIN_API_KEY)",
+  forbidden: "the service user lacks the permission for this operation",
+  not_found: "check the IDs in the path",
+  conflict: "the resource is not in a state that allows this",
   validation: "fix the listed parameters",
   rate_limited: "wait and retry",
   server_error: "retry later",
-  network: "check connectivity and baseUrl",
-  timeout: "raise `timeout` if the server is slow",
+  unexpected: "the server or a proxy answered something this client cannot read",
+  network: "check connectivity and `baseUrl`",
+  timeout: "raise `timeout` if the server is just slow",
 };
 
 const describe = (info: CallInfo, what: string, detail: string | undefined, kind: string): string =>
@@ -53,18 +55,13 @@ function problemOf(body: Json, issues: ValidationIssue[]): Problem {
   };
 }
 
-/** Result for a response whose status is not 2xx, from its body text. */
-export function failureFromResponse(info: CallInfo, response: Response, text: string, now: number): Failure {
+/** Result for a response whose status is not 2xx; `body` is openapi-fetch's `error` (parsed JSON or raw text). */
+export function failureFromResponse(info: CallInfo, response: Response, body: unknown, now: number): Failure {
   const status = response.status;
-  if (text === "") return unexpected(info, response, "empty_body", "");
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return unexpected(info, response, "non_json_body", text);
-  }
+  if (body === undefined || body === "") return unexpected(info, response, "empty_body", "");
+  if (typeof body === "string") return unexpected(info, response, "non_json_body", body);
   const kind = KINDS[status] ?? (status >= 500 && status < 600 ? "server_error" : undefined);
-  if (!kind) return unexpected(info, response, "undeclared_status", text);
+  if (!kind) return unexpected(info, response, "undeclared_status", JSON.stringify(body));
   const json = body as Json;
   const issues = issuesOf(json);
   const problem = problemOf(json, issues);
