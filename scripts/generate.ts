@@ -1,5 +1,5 @@
 /**
- * npm run generate [-- --root <dir>]
+ * npm run generate [-- --root <dir>] [--timings]
  * Builds generated/ from spec/: nothing is written unless every step succeeds.
  */
 import { performance } from "node:perf_hooks";
@@ -12,7 +12,12 @@ import { runCli } from "./lib/run-cli.ts";
 
 await runCli(async (args) => {
   const layout = projectLayout(rootArg(args));
-  const result = await generate(layout);
+  // --timings: each stage's wall time on stderr, to see where a slow run spends it.
+  const onStage = args.includes("--timings")
+    ? (name: string, ms: number) => console.error(`  ${name.padEnd(28)} ${Math.round(ms)} ms`)
+    : undefined;
+  if (onStage) console.error(`  ${"start-up (module loading)".padEnd(28)} ${Math.round(performance.now())} ms`);
+  const result = await generate(layout, onStage ? { onStage } : {});
   for (const w of result.warnings) console.warn(`warning: ${formatLocation(w.location)} ${w.message} [${w.ruleId}]`);
   const { operations, schemas, fragments, overlays } = result.stats;
   // performance.now() counts from process start, so module loading is included.

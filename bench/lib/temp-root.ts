@@ -37,15 +37,23 @@ export async function copyOfProject(): Promise<TempRoot> {
 
 /**
  * The lint configuration for specs that are not the Devin API: this repository's
- * redocly.yaml minus what is Devin-specific. Kept: `extends: recommended` and the two rules
- * it turns off (no-empty-servers, info-license). Left out: the devin plugin and its
- * `apis.devin` rules, which judge Devin's prose and pagination and would fail any other spec.
+ * redocly.yaml minus what is Devin-specific. Kept: `extends: recommended`, the two rules
+ * it turns off (no-empty-servers, info-license), and the bundle-lint settings of
+ * `apis.devin` (example validation runs on the fragments, not again on the bundle). Left out:
+ * the devin plugin's rules, which judge Devin's prose and pagination and would fail any other spec.
  */
 export const GENERIC_REDOCLY_YAML = `extends:
   - recommended
 rules:
   no-empty-servers: off
   info-license: off
+apis:
+  devin:
+    root: generated/devin-api.yaml
+    rules:
+      no-invalid-media-type-examples: off
+      no-invalid-schema-examples: off
+      no-invalid-parameter-examples: off
 `;
 
 export async function writeGenericConfig(temp: TempRoot): Promise<void> {

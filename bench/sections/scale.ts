@@ -82,7 +82,7 @@ export const scaleSection: Section = {
           ),
         ],
         notes: [
-          "Lint config for DigitalOcean and the growth series: redocly.yaml's `extends: recommended` and its two rules turned off (no-empty-servers, info-license); not the devin plugin or `apis.devin` rules, which are Devin-specific.",
+          "Lint config for DigitalOcean and the growth series: redocly.yaml's `extends: recommended`, its two rules turned off (no-empty-servers, info-license) and the bundle-lint settings of `apis.devin`; not the devin plugin's prose rules, which are Devin-specific.",
           "Growth: N synthetic per-endpoint fragments (our list fragment with its own path and operationId each, identical shared components), no overlays; maxRssMb is the peak of the whole process (/usr/bin/time).",
         ],
       };

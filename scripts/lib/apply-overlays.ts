@@ -23,26 +23,27 @@ export async function applyOverlaysAndBundle(
   describe: (pointer: string) => string,
 ): Promise<Document> {
   let current = inMemoryDocument(joined, virtualRef);
-  const steps: (SourceFile | undefined)[] = overlays.length > 0 ? [...overlays] : [undefined];
-  for (const overlay of steps) {
-    if (overlay) checkTargets(current.parsed, overlay);
+  // Every fragment was bundled before the join, so without overlays there is nothing left to
+  // resolve: a second bundle pass would only repeat work (0.2-0.3 s on DigitalOcean's spec).
+  for (const overlay of overlays) {
+    checkTargets(current.parsed, overlay);
     const result = await bundle({
       doc: current,
       config,
       externalRefResolver: new BaseResolver(config.resolve),
-      overlays: overlay ? [overlay.path] : [],
+      overlays: [overlay.path],
     });
     const errors = result.problems.filter((p) => p.severity === "error");
     if (errors.length > 0) {
       const locations: ErrorLocation[] = errors.map((p) => {
         const loc = p.location[0];
         const pointer = loc?.pointer ?? "#/";
-        return overlay && loc?.source.absoluteRef === overlay.path
+        return loc?.source.absoluteRef === overlay.path
           ? { file: overlay.display, ...overlay.locate(pointerKeys(pointer)), pointer }
           : { file: describe(pointer), pointer };
       });
       throw new PipelineError(
-        `${overlay ? `applying ${overlay.display}` : "bundling"} failed:\n    ${errors.map((p) => p.message).join("\n    ")}`,
+        `applying ${overlay.display} failed:\n    ${errors.map((p) => p.message).join("\n    ")}`,
         locations,
       );
     }

@@ -4,7 +4,7 @@ import { type ChangeReport, compareBundles } from "./change-report.ts";
 import { type Drift, findDrift } from "./drift.ts";
 import { readGeneratedDir, replaceGeneratedDir } from "./generated-dir.ts";
 import { readAtRevision } from "./git-file.ts";
-import { BUNDLE_FILE, buildOutputs, loadInputs, type PipelineResult } from "./pipeline.ts";
+import { BUNDLE_FILE, type BuildOptions, buildOutputs, loadInputs, type PipelineResult } from "./pipeline.ts";
 import { PipelineError } from "./pipeline-error.ts";
 import { displayPath, type ProjectLayout } from "./project.ts";
 
@@ -20,8 +20,11 @@ export interface BundleChanges {
  * When the bundle changed, `changes` rates what changed against the committed bundle
  * (git HEAD; without a repository, the bundle generated/ held before this run).
  */
-export async function generate(layout: ProjectLayout): Promise<PipelineResult & { changes?: BundleChanges }> {
-  const result = await buildOutputs(await loadInputs(layout));
+export async function generate(
+  layout: ProjectLayout,
+  options: BuildOptions = {},
+): Promise<PipelineResult & { changes?: BundleChanges }> {
+  const result = await buildOutputs(await loadInputs(layout), options);
   const bundlePath = path.join(layout.generatedDir, BUNDLE_FILE);
   const show = displayPath(layout, bundlePath);
   const committed = await readAtRevision(bundlePath, "HEAD");

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { BaseResolver, bundle, type Config, makeDocumentFromString } from "@redocly/openapi-core";
 import { stringify } from "yaml";
 import { applyOverlaysAndBundle } from "./apply-overlays.ts";
@@ -51,14 +52,16 @@ export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs>
  * lint fragments and overlays → join → apply overlays → bundle → lint the bundle →
  * openapi-typescript → type-check. Pure with respect to generated/: it only returns outputs.
  */
-export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResult> {
+export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions = {}): Promise<PipelineResult> {
   const { layout, config, fragments, parts, overlays } = inputs;
   const warnings: LintFinding[] = [];
+  const stage = stageTimer(options.onStage);
   const sources = [...fragments, ...overlays];
   // One resolver for lint and bundle: each file a fragment $refs is read and parsed once.
   const resolver = new BaseResolver(config.resolve);
   const findings = (await Promise.all(sources.map((file) => lintSource(file, config, resolver)))).flat();
   warnings.push(...failOnErrors(findings, "lint of spec/"));
+  stage("lint fragments and overlays");
 
   // External $refs resolve against the fragment's own file, so each is bundled before the join.
   const selfContained = await Promise.all(fragments.map((file) => bundleFragment(file, config, resolver)));
@@ -71,7 +74,9 @@ export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResu
       "Add `openapi: 3.1.0` if it is a fragment (import docs pages with `npm run spec:import`), or delete it.",
     );
   }
+  stage("bundle fragments");
   const { document, provenance } = joinFragments(selfContained);
+  stage("join");
   const describe = (pointer: string) => {
     // The longest known prefix of the pointer names the fragment the node came from.
     for (let p = pointer; p.length > 1; p = p.slice(0, Math.max(1, p.lastIndexOf("/")))) {
@@ -82,20 +87,25 @@ export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResu
   };
   const virtualRef = path.join(layout.generatedDir, BUNDLE_FILE);
   const bundled = await applyOverlaysAndBundle(document, overlays, config, virtualRef, describe);
+  stage("apply overlays and bundle");
+  const bundle = bundled.parsed as Record<string, unknown>;
   // The bundle gets the rules of `apis.devin` in redocly.yaml on top of the root ones.
   const bundleConfig = config.forAlias(BUNDLE_API_ALIAS);
   warnings.push(
     ...failOnErrors(await lintInMemory(bundled, bundleConfig, describe), "lint of the bundle (after overlays)"),
   );
-
-  const bundle = bundled.parsed as Record<string, unknown>;
+  stage("lint bundle");
   const schema = await generateTypes(bundle);
+  stage("openapi-typescript");
+  typecheckInMemory(new Map([[SCHEMA_FILE, schema]]), displayPath(layout, layout.generatedDir));
+  stage("type-check");
+  const yaml = serializeBundle(bundle, inputs);
+  stage("serialize bundle");
   const outputs = new Map<string, string>([
-    [BUNDLE_FILE, serializeBundle(bundle, inputs)],
+    [BUNDLE_FILE, yaml],
     [README_FILE, GENERATED_README],
     [SCHEMA_FILE, schema],
   ]);
-  typecheckInMemory(new Map([[SCHEMA_FILE, schema]]), displayPath(layout, layout.generatedDir));
 
   const components = isRecord(bundle.components) ? bundle.components : {};
   return {
@@ -108,6 +118,20 @@ export async function buildOutputs(inputs: PipelineInputs): Promise<PipelineResu
       fragments: fragments.length,
       overlays: overlays.length,
     },
+  };
+}
+
+export interface BuildOptions {
+  /** Called after each stage with its wall time, for `npm run generate -- --timings`. */
+  onStage?: (stage: string, ms: number) => void;
+}
+
+function stageTimer(onStage: BuildOptions["onStage"]): (stage: string) => void {
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    onStage?.(name, now - last);
+    last = now;
   };
 }
 
