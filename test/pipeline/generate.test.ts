@@ -20,6 +20,21 @@ describe("npm run generate", () => {
     expect((await check(project)).drift).toEqual([]);
   });
 
+  it("prints each stage's time with --timings, on stderr", async () => {
+    const run = await runScript("generate.ts", ["--root", project.root, "--timings"]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const stage of [
+      "start-up (module loading)",
+      "lint fragments and overlays",
+      "lint bundle",
+      "openapi-typescript",
+      "type-check",
+    ]) {
+      expect(run.stderr).toMatch(new RegExp(`^  ${stage.replace(/[()]/g, "\\$&")} +\\d+ ms$`, "m"));
+    }
+    expect(run.stdout).not.toContain("lint bundle");
+  });
+
   it("bundles what the overlays add, with the German descriptions", async () => {
     const bundle = parse(await readFile(path.join(project.generatedDir, "devin-api.yaml"), "utf8"));
     const revoke = bundle.paths["/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"].delete;
