@@ -7,7 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { measure } from "../lib/measure.ts";
-import { BIN, REPO, tsxNode } from "../lib/paths.ts";
+import { REPO, tsxNode } from "../lib/paths.ts";
+import { emitRedoclyClient } from "../lib/redocly-client.ts";
 import { checkTarget, type Row, type SectionResult, type TargetResult } from "../lib/results.ts";
 import { compare } from "../lib/rows.ts";
 import { startSandboxProcess } from "../lib/sandbox-process.ts";
@@ -25,17 +26,7 @@ export const clientSection: Section = {
     const sandbox = await startSandboxProcess();
     try {
       const redoclyClient = path.join(scratch, "redocly-client.ts");
-      await measure({
-        label: "redocly generate-client",
-        argv: [
-          process.execPath,
-          BIN.redocly,
-          "generate-client",
-          path.join(REPO, "generated/devin-api.yaml"),
-          "-o",
-          redoclyClient,
-        ],
-      });
+      await emitRedoclyClient(redoclyClient);
       const calls = options.quick ? 2000 : 5000;
       const rounds = options.quick ? 2 : 5;
       const rows: Row[] = [];

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build } from "esbuild";
-import { measure } from "../lib/measure.ts";
-import { BIN, REPO } from "../lib/paths.ts";
+import { REPO } from "../lib/paths.ts";
+import { emitRedoclyClient } from "../lib/redocly-client.ts";
 import { checkTarget, type Row, type SectionResult } from "../lib/results.ts";
 import type { Section } from "../lib/section.ts";
 
@@ -63,17 +63,7 @@ export const sizeSection: Section = {
       );
       const rows = [ours, fetchOnly];
       const generated = path.join(scratch, "redocly-client.ts");
-      await measure({
-        label: "redocly generate-client",
-        argv: [
-          process.execPath,
-          BIN.redocly,
-          "generate-client",
-          path.join(REPO, "generated/devin-api.yaml"),
-          "-o",
-          generated,
-        ],
-      });
+      await emitRedoclyClient(generated);
       rows.push(
         row(
           "redocly generate-client output (reference)",
