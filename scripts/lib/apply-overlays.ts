@@ -4,7 +4,7 @@ import { isRecord } from "./operations.ts";
 import { type ErrorLocation, PipelineError } from "./pipeline-error.ts";
 import type { SourceFile } from "./source-file.ts";
 
-export function inMemoryDocument(parsed: unknown, absoluteRef: string): Document {
+function inMemoryDocument(parsed: unknown, absoluteRef: string): Document {
   return { source: new Source(absoluteRef, JSON.stringify(parsed, null, 2)), parsed };
 }
 

@@ -15,11 +15,3 @@ export async function readAtRevision(file: string, revision: string): Promise<st
     return undefined;
   }
 }
-
-/** Whether `revision` names a commit of the repository at `dir`. */
-export async function isRevision(dir: string, revision: string): Promise<boolean> {
-  return promisify(execFile)("git", ["rev-parse", "--verify", "--quiet", `${revision}^{commit}`], { cwd: dir }).then(
-    () => true,
-    () => false,
-  );
-}
