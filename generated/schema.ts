@@ -87,7 +87,7 @@ export interface components {
              * @description Gibt an, ob nach dieser Seite weitere Eintrag verfügbar sind.
              * @default false
              */
-            has_next_page: boolean;
+            has_next_page?: boolean;
             /** Items */
             items: components["schemas"]["ApiKeyResponse"][];
             /**
@@ -116,7 +116,19 @@ export interface components {
          */
         LegacyErrorResponse: {
             /** Detail */
-            detail: string | components["schemas"]["ValidationError"][];
+            detail: string | components["schemas"]["LegacyErrorResponse.DetailItem"][];
+        };
+        /**
+         * LegacyErrorResponse.DetailItem
+         * @description Ein Validierungsfehler im älteren Format: `loc` (wo), `msg` (was) und `type` (welche Art), wie die API-Übersicht ihn für 422 beschreibt.
+         */
+        "LegacyErrorResponse.DetailItem": {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
         /**
          * ProblemDetails

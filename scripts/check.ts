@@ -2,19 +2,22 @@
  * npm run check [-- --root <dir>]
  * The drift gate: regenerates in memory and fails when generated/ differs from it.
  */
-import { formatChangeReport } from "./lib/change-report.ts";
-import { check } from "./lib/commands.ts";
-import { formatDrift } from "./lib/drift.ts";
-import { displayPath, projectLayout } from "./lib/project.ts";
-import { rootArg } from "./lib/root-arg.ts";
-import { runCli } from "./lib/run-cli.ts";
+import { formatChangeReport } from "./gate/change-report.ts";
+import { check, formatDrift } from "./gate/drift.ts";
+import { runCli } from "./shared/cli.ts";
+import { displayPath } from "./shared/project.ts";
 
-await runCli(async (args) => {
-  const layout = projectLayout(rootArg(args));
+const command = {
+  usage: "npm run check -- [--root <dir>]",
+  options: {},
+  positionals: { min: 0, max: 0 },
+} as const;
+
+await runCli(command, async ({ layout }) => {
   const { result, drift, changes } = await check(layout);
   const dirName = displayPath(layout, layout.generatedDir);
   if (drift.length === 0) {
-    console.log(`check: ${dirName}/ matches spec/ (${result.outputs.size} files)`);
+    console.log(`check: ${dirName}/ matches spec/ (${result.files.size} files)`);
     return 0;
   }
   console.error(`check: ${dirName}/ does not match spec/ (${drift.length} file${drift.length === 1 ? "" : "s"})\n`);

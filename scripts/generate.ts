@@ -1,19 +1,23 @@
 /**
  * npm run generate [-- --root <dir>] [--timings]
- * Builds generated/ from spec/: nothing is written unless every step succeeds.
+ * Builds generated/ from spec/: nothing is written unless every stage succeeds.
  */
 import { performance } from "node:perf_hooks";
-import { formatChangeReport } from "./lib/change-report.ts";
-import { generate } from "./lib/commands.ts";
-import { formatLocation } from "./lib/pipeline-error.ts";
-import { displayPath, projectLayout } from "./lib/project.ts";
-import { rootArg } from "./lib/root-arg.ts";
-import { runCli } from "./lib/run-cli.ts";
+import { generate } from "./build/pipeline.ts";
+import { formatChangeReport } from "./gate/change-report.ts";
+import { runCli } from "./shared/cli.ts";
+import { formatLocation } from "./shared/pipeline-error.ts";
+import { displayPath } from "./shared/project.ts";
 
-await runCli(async (args) => {
-  const layout = projectLayout(rootArg(args));
+const command = {
+  usage: "npm run generate -- [--root <dir>] [--timings]",
+  options: { timings: { type: "boolean" } },
+  positionals: { min: 0, max: 0 },
+} as const;
+
+await runCli(command, async ({ values, layout }) => {
   // --timings: each stage's wall time on stderr, to see where a slow run spends it.
-  const onStage = args.includes("--timings")
+  const onStage = values.timings
     ? (name: string, ms: number) => console.error(`  ${name.padEnd(28)} ${Math.round(ms)} ms`)
     : undefined;
   if (onStage) console.error(`  ${"start-up (module loading)".padEnd(28)} ${Math.round(performance.now())} ms`);

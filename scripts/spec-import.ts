@@ -1,15 +1,19 @@
 /**
- * npm run spec:import -- <page.md> [...]
- * Extracts the OpenAPI block of each docs page into spec/fragments/<operation>.yaml.
+ * npm run spec:import -- <page.md> [...] [--root <dir>]
+ * Extracts the OpenAPI block of each docs page into <root>/spec/fragments/<operation>.yaml.
+ * Page paths are relative to the folder the command runs in.
  */
-import path from "node:path";
-import { importPages } from "./lib/import-pages.ts";
-import { runCli } from "./lib/run-cli.ts";
+import { importPages } from "./import/import-pages.ts";
+import { runCli } from "./shared/cli.ts";
 
-await runCli(async (args) => {
-  const pages = args.filter((a) => !a.startsWith("--"));
-  if (pages.length === 0) throw new Error("usage: npm run spec:import -- <page.md> [more pages...]");
-  const results = await importPages(pages, path.resolve("spec/fragments"));
+const command = {
+  usage: "npm run spec:import -- <page.md> [more pages...] [--root <dir>]",
+  options: {},
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+} as const;
+
+await runCli(command, async ({ positionals, layout }) => {
+  const results = await importPages(positionals, layout);
   for (const r of results) {
     const was = r.previous ? ` (was ${r.previous})` : "";
     console.log(`${r.outcome.padEnd(9)} ${r.fragment}  ${r.operation}${was}`);

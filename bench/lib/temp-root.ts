@@ -1,5 +1,5 @@
 /**
- * Throw-away project roots in the layout scripts/lib/project.ts expects (spec/fragments,
+ * Throw-away project roots in the layout scripts/shared/project.ts expects (spec/fragments,
  * spec/overlays, redocly.yaml, generated/), so the real pipeline runs on copies and the
  * repository is never touched.
  */

@@ -19,7 +19,7 @@ import { copyOfProject } from "../lib/temp-root.ts";
 const NAME = "pipeline";
 const TARGET_RATIO = 0.5;
 
-/** The same strictness scripts/lib/typecheck.ts uses, as tsc flags. */
+/** The same strictness scripts/build/typecheck.ts uses, as tsc flags. */
 const TSC_FLAGS = [
   "--noEmit",
   "--strict",

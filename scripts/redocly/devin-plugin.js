@@ -57,15 +57,28 @@ function StatusInProseDeclared() {
 
 /**
  * An operation that answers the paginated shape (items, has_next_page, end_cursor; v3 concept
- * page "Pagination") must accept `after`, or a caller can never reach the second page.
+ * page "Pagination") must accept `after`, or a caller can never reach the second page. The
+ * cursor is either a query parameter of its own or a property of an object query parameter
+ * (a FastAPI query model: one parameter, e.g. `qs`, whose schema holds `first`, `after` and the
+ * filters), so the names inside object query parameters count too.
  */
 function PaginatedResponseHasCursor() {
   const resolved = (node, ctx) => (node && typeof node === "object" && "$ref" in node ? ctx.resolve(node).node : node);
+  /** The property names of an object schema, through $refs and allOf. */
+  const propertyNames = (schema, ctx, seen = new Set()) => {
+    const node = resolved(schema, ctx);
+    if (!node || typeof node !== "object" || seen.has(node)) return [];
+    seen.add(node);
+    return [
+      ...Object.keys(node.properties ?? {}),
+      ...(Array.isArray(node.allOf) ? node.allOf.flatMap((part) => propertyNames(part, ctx, seen)) : []),
+    ];
+  };
   const queryNames = (params, ctx) =>
     (Array.isArray(params) ? params : [])
       .map((p) => resolved(p, ctx))
       .filter((p) => p?.in === "query")
-      .map((p) => p.name);
+      .flatMap((p) => [p.name, ...propertyNames(p.schema, ctx)]);
   return {
     PathItem(pathItem, ctx) {
       const shared = queryNames(pathItem.parameters, ctx);
@@ -79,7 +92,7 @@ function PaginatedResponseHasCursor() {
         if (!("items" in props && "has_next_page" in props && "end_cursor" in props)) continue;
         if ([...shared, ...queryNames(operation.parameters, ctx)].includes("after")) continue;
         ctx.report({
-          message: `${method.toUpperCase()} answers a paginated response (items, has_next_page, end_cursor) but declares no \`after\` query parameter, so the next page cannot be requested.`,
+          message: `${method.toUpperCase()} answers a paginated response (items, has_next_page, end_cursor) but declares no \`after\` query parameter (nor an object query parameter with an \`after\` property), so the next page cannot be requested. Declare it (an overlay in spec/overlays/, citing the docs) or fix the response schema.`,
           location: ctx.location.child([method]),
         });
       }

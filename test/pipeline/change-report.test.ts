@@ -1,14 +1,16 @@
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { compareBundles } from "../../scripts/lib/change-report.ts";
-import { check, generate } from "../../scripts/lib/commands.ts";
-import { copyProject, REPO, runScript } from "./helpers.ts";
+import { generate } from "../../scripts/build/pipeline.ts";
+import { compareBundles } from "../../scripts/gate/change-report.ts";
+import { check } from "../../scripts/gate/drift.ts";
+import { copyFixtureProject, edit, FIXTURE, FIXTURE_PROJECT, runScript, type TempProject } from "./helpers.ts";
 
-const LIST = "/v3beta1/enterprise/service-users/{service_user_id}/api-keys";
+const LIST = FIXTURE.listSecrets.path;
+const DELETE = FIXTURE.deleteSecret.path;
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML, mutated freely by each case
 type Bundle = Record<string, any>;
 
@@ -18,18 +20,19 @@ const mutated = (change: (bundle: Bundle) => void) => {
   change(bundle);
   return stringify(bundle);
 };
+const unrelatedSchema = { type: "object", properties: { widget_id: { type: "string" } } };
 
 describe("the change report rates each change for users of the typed client", () => {
   beforeAll(async () => {
-    baseText = await readFile(path.join(REPO, "generated", "devin-api.yaml"), "utf8");
+    baseText = await readFile(path.join(FIXTURE_PROJECT, "generated", "devin-api.yaml"), "utf8");
   });
 
   it.each<[string, (b: Bundle) => void, string]>([
     [
       "adding an operation rates minor",
       (b) => {
-        b.paths["/v3beta1/enterprise/service-users"] = {
-          get: { operationId: "list_users", responses: { 200: { description: "ok" } } },
+        b.paths["/v3/organizations/{org_id}/widgets"] = {
+          get: { operationId: "list_widgets", responses: { 200: { description: "ok" } } },
         };
       },
       "minor",
@@ -37,14 +40,14 @@ describe("the change report rates each change for users of the typed client", ()
     [
       "removing a response field rates major",
       (b) => {
-        delete b.components.schemas.PaginatedResponse_ApiKeyResponse_.properties.total;
+        delete b.components.schemas.PaginatedResponse_SecretResponse_.properties.total;
       },
       "major",
     ],
     [
       "a description edit rates patch",
       (b) => {
-        b.paths[LIST].get.description = "API keys auflisten.";
+        b.paths[LIST].get.description = "Secrets auflisten.";
       },
       "patch",
     ],
@@ -77,6 +80,76 @@ describe("the change report rates each change for users of the typed client", ()
     ]);
   });
 
+  it("rates a removed component schema major, by its name", async () => {
+    const withWidget = mutated((b) => {
+      b.components.schemas.Widget = unrelatedSchema;
+    });
+    const report = await compareBundles(withWidget, baseText);
+    expect(report.bump).toBe("major");
+    expect(report.changes).toEqual([
+      expect.objectContaining({ impact: "major", kind: "removed", subject: "components/schemas/Widget", where: "" }),
+    ]);
+  });
+
+  it("rates an added component schema minor, by its name", async () => {
+    const report = await compareBundles(
+      baseText,
+      mutated((b) => {
+        b.components.schemas.Widget = unrelatedSchema;
+      }),
+    );
+    expect(report.bump).toBe("minor");
+    expect(report.changes).toEqual([
+      expect.objectContaining({ impact: "minor", kind: "added", subject: "components/schemas/Widget", where: "" }),
+    ]);
+  });
+
+  it("never pairs a removed schema with an unrelated added one", async () => {
+    // Redocly pairs them by position ("Widget properties/session_id removed", patch).
+    const before = mutated((b) => {
+      b.components.schemas.Widget = unrelatedSchema;
+    });
+    const after = mutated((b) => {
+      b.components.schemas.Gadget = { type: "object", properties: { gadget_id: { type: "integer" } } };
+    });
+    const report = await compareBundles(before, after);
+    expect(report.changes.map((c) => [c.impact, c.kind, c.subject, c.where])).toEqual([
+      ["major", "removed", "components/schemas/Widget", ""],
+      ["minor", "added", "components/schemas/Gadget", ""],
+    ]);
+  });
+
+  it("rates a removed operation major, by its method and path", async () => {
+    const report = await compareBundles(
+      baseText,
+      mutated((b) => {
+        delete b.paths[DELETE].delete;
+      }),
+    );
+    expect(report.bump).toBe("major");
+    expect(report.changes).toEqual([
+      expect.objectContaining({
+        impact: "major",
+        kind: "removed",
+        subject: `DELETE ${DELETE}`,
+        message: expect.stringContaining("handle_delete_secret_v3_organizations__org_id__secrets__secret_id__delete"),
+      }),
+    ]);
+  });
+
+  it("rates a removed path, with its operations, major once per operation", async () => {
+    const report = await compareBundles(
+      baseText,
+      mutated((b) => {
+        delete b.paths[DELETE];
+      }),
+    );
+    expect(report.changes.map((c) => [c.impact, c.kind, c.subject])).toEqual([
+      ["major", "removed", `GET ${DELETE}`],
+      ["major", "removed", `DELETE ${DELETE}`],
+    ]);
+  });
+
   it("reports nothing for identical bundles", async () => {
     expect(await compareBundles(baseText, baseText)).toEqual({
       bump: "none",
@@ -87,13 +160,13 @@ describe("the change report rates each change for users of the typed client", ()
 });
 
 describe("generate, check and spec:diff show the report", () => {
-  let project: Awaited<ReturnType<typeof copyProject>>;
-  const editDescription = async () => {
-    const file = path.join(project.fragmentsDir, "handle-list-service-user-api-keys.yaml");
-    await writeFile(file, (await readFile(file, "utf8")).replace("optional nach Status", "wahlweise nach Status"));
-  };
+  let project: TempProject;
+  const editDescription = () =>
+    edit(path.join(project.fragmentsDir, FIXTURE.listSecrets.file), (t) =>
+      t.replace("optional nach Typ gefiltert", "wahlweise nach Typ gefiltert"),
+    );
   beforeEach(async () => {
-    project = await copyProject();
+    project = await copyFixtureProject();
   });
   afterEach(() => project.cleanup());
 

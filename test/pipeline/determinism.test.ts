@@ -1,8 +1,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOutputs, loadInputs } from "../../scripts/lib/pipeline.ts";
-import { copyProject, REPO, runScript, snapshotDir } from "./helpers.ts";
+import { loadInputs } from "../../scripts/build/load-inputs.ts";
+import { buildOutputs, generate } from "../../scripts/build/pipeline.ts";
+import {
+  copyDocumentedProject,
+  copyFixtureProject,
+  FIXTURE_PROJECT,
+  REPO,
+  runScript,
+  snapshotDir,
+  type TempProject,
+} from "./helpers.ts";
 
 /** Deterministic permutations (no Math.random: a failure must reproduce). */
 function permutations<T>(items: readonly T[]): T[][] {
@@ -10,9 +19,9 @@ function permutations<T>(items: readonly T[]): T[][] {
 }
 
 describe("generate is deterministic", () => {
-  let project: Awaited<ReturnType<typeof copyProject>>;
+  let project: TempProject;
   beforeAll(async () => {
-    project = await copyProject();
+    project = await copyFixtureProject();
   });
   afterAll(() => project.cleanup());
 
@@ -20,29 +29,44 @@ describe("generate is deterministic", () => {
     const inputs = await loadInputs(project);
     const runs = [];
     for (const fragments of permutations(inputs.fragments)) {
-      runs.push((await buildOutputs({ ...inputs, fragments })).outputs);
+      runs.push((await buildOutputs({ ...inputs, fragments })).files);
     }
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
   });
 
-  it("gives the committed bytes under another locale and time zone", async () => {
+  it("gives the same bytes under another locale and time zone", async () => {
     const run = await runScript("generate.ts", ["--root", project.root], {
       LANG: "de_DE.UTF-8",
       LC_ALL: "de_DE.UTF-8",
       TZ: "Pacific/Chatham",
     });
     expect(run.code, run.stderr).toBe(0);
-    const committed = await snapshotDir(path.join(REPO, "generated"));
-    expect(await snapshotDir(project.generatedDir)).toEqual(committed);
+    expect(await snapshotDir(project.generatedDir)).toEqual(await snapshotDir(path.join(FIXTURE_PROJECT, "generated")));
   });
 
   it("writes no timestamps or absolute paths", async () => {
-    const yaml = await readFile(path.join(REPO, "generated", "devin-api.yaml"), "utf8");
-    const schema = await readFile(path.join(REPO, "generated", "schema.ts"), "utf8");
-    for (const text of [yaml, schema]) {
+    await generate(project);
+    for (const name of ["devin-api.yaml", "schema.ts", "operations.ts", "README.md"]) {
+      const text = await readFile(path.join(project.generatedDir, name), "utf8");
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+      expect(text).not.toContain(project.root);
       expect(text).not.toContain(REPO);
+    }
+  });
+
+  it("documented endpoints: gives the committed bytes under another locale and time zone", async () => {
+    const documented = await copyDocumentedProject();
+    try {
+      const run = await runScript("generate.ts", ["--root", documented.root], {
+        LANG: "de_DE.UTF-8",
+        LC_ALL: "de_DE.UTF-8",
+        TZ: "Pacific/Chatham",
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(await snapshotDir(documented.generatedDir)).toEqual(await snapshotDir(path.join(REPO, "generated")));
+    } finally {
+      await documented.cleanup();
     }
   });
 });

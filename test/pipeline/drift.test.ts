@@ -1,28 +1,35 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { check } from "../../scripts/lib/commands.ts";
-import type { ProjectLayout } from "../../scripts/lib/project.ts";
-import { copyProject, runScript } from "./helpers.ts";
+import { check } from "../../scripts/gate/drift.ts";
+import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
+import {
+  copyDocumentedProject,
+  copyFixtureProject,
+  edit,
+  FIXTURE,
+  FIXTURE_PROJECT,
+  REPO,
+  runScript,
+  type TempProject,
+} from "./helpers.ts";
 
-const LIST = "handle-list-service-user-api-keys.yaml";
+const LIST = FIXTURE.listSecrets.file;
+const editDescription = (p: ProjectLayout) =>
+  edit(path.join(p.fragmentsDir, LIST), (t) =>
+    t.replace("optional nach Typ gefiltert", "wahlweise nach Typ gefiltert"),
+  );
 
 // [behaviour, change, the files the gate must name, with how they drifted]
 const cases: [string, (p: ProjectLayout) => Promise<void>, Record<string, string>][] = [
   [
     "a hand-edited generated file",
-    async (p) => {
-      const file = path.join(p.generatedDir, "schema.ts");
-      await writeFile(file, (await readFile(file, "utf8")).replace("after?: string;", "after?: number;"));
-    },
+    (p) => edit(path.join(p.generatedDir, "schema.ts"), (t) => t.replace("after?: string;", "after?: number;")),
     { "generated/schema.ts": "differs" },
   ],
   [
     "a one-word spec change that was not regenerated",
-    async (p) => {
-      const file = path.join(p.fragmentsDir, LIST);
-      await writeFile(file, (await readFile(file, "utf8")).replace("optional nach Status", "wahlweise nach Status"));
-    },
+    editDescription,
     { "generated/devin-api.yaml": "differs", "generated/schema.ts": "differs" },
   ],
   ["a missing generated file", (p) => rm(path.join(p.generatedDir, "schema.ts")), { "generated/schema.ts": "missing" }],
@@ -34,9 +41,9 @@ const cases: [string, (p: ProjectLayout) => Promise<void>, Record<string, string
 ];
 
 describe("the drift gate", () => {
-  let project: Awaited<ReturnType<typeof copyProject>>;
+  let project: TempProject;
   beforeEach(async () => {
-    project = await copyProject();
+    project = await copyFixtureProject();
   });
   afterEach(() => project.cleanup());
 
@@ -51,17 +58,30 @@ describe("the drift gate", () => {
   });
 
   it("exits non-zero, shows a short diff and prints the fixing command", async () => {
-    const file = path.join(project.fragmentsDir, LIST);
-    await writeFile(file, (await readFile(file, "utf8")).replace("optional nach Status", "wahlweise nach Status"));
+    await editDescription(project);
     const run = await runScript("check.ts", ["--root", project.root]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("generated/devin-api.yaml: differs");
-    expect(run.stderr).toMatch(
-      /^ {4}- +description: API keys für einen Service-Benutzer auflisten, optional nach Status/m,
-    );
-    expect(run.stderr).toMatch(
-      /^ {4}\+ +description: API keys für einen Service-Benutzer auflisten, wahlweise nach Status/m,
-    );
+    expect(run.stderr).toMatch(/^ {4}- +description: Die Secrets einer Organisation auflisten, optional nach Typ/m);
+    expect(run.stderr).toMatch(/^ {4}\+ +description: Die Secrets einer Organisation auflisten, wahlweise nach Typ/m);
     expect(run.stderr).toContain("Fix: run `npm run generate`");
+  });
+});
+
+describe("committed generated/ folders", () => {
+  it("the fixture project's generated/ matches what its spec/ generates (else: npm run generate -- --root test/fixtures/project)", async () => {
+    expect((await check(projectLayout(FIXTURE_PROJECT))).drift).toEqual([]);
+  });
+
+  it("documented endpoints: the committed generated/ matches spec/", async () => {
+    const project = await copyDocumentedProject();
+    try {
+      expect((await check(project)).drift).toEqual([]);
+      expect(await readFile(path.join(project.generatedDir, "schema.ts"), "utf8")).toBe(
+        await readFile(path.join(REPO, "generated", "schema.ts"), "utf8"),
+      );
+    } finally {
+      await project.cleanup();
+    }
   });
 });

@@ -1,52 +1,79 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { check } from "../../scripts/lib/commands.ts";
-import { copyProject, runScript } from "./helpers.ts";
+import { check } from "../../scripts/gate/drift.ts";
+import { copyFixtureProject, FIXTURE, FIXTURE_PROJECT, FIXTURES, runScript, type TempProject } from "./helpers.ts";
 
 describe("npm run generate", () => {
-  let project: Awaited<ReturnType<typeof copyProject>>;
+  let project: TempProject;
   beforeAll(async () => {
-    project = await copyProject();
+    project = await copyFixtureProject();
   });
   afterAll(() => project.cleanup());
 
-  it("writes the bundle, the types and a README, and prints a summary", async () => {
+  it("writes the bundle, the types, the operation index and a README, and prints a summary", async () => {
     const run = await runScript("generate.ts", ["--root", project.root]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/2 fragments and 4 overlays: 2 operations, \d+ schemas, 0 warnings, \d+ ms/);
-    expect((await readdir(project.generatedDir)).sort()).toEqual(["README.md", "devin-api.yaml", "schema.ts"]);
+    expect(run.stdout).toMatch(/5 fragments and 2 overlays: 5 operations, \d+ schemas, 0 warnings, \d+ ms/);
+    expect((await readdir(project.generatedDir)).sort()).toEqual([
+      "README.md",
+      "devin-api.yaml",
+      "operations.ts",
+      "schema.ts",
+    ]);
+    expect(await readFile(path.join(project.generatedDir, "README.md"), "utf8")).toContain("`operations.ts`");
     expect((await check(project)).drift).toEqual([]);
   });
 
   it("prints each stage's time with --timings, on stderr", async () => {
     const run = await runScript("generate.ts", ["--root", project.root, "--timings"]);
     expect(run.code, run.stderr).toBe(0);
-    for (const stage of [
+    const stages = [...run.stderr.matchAll(/^ {2}(\S.*?) +\d+ ms$/gm)].map((m) => m[1]);
+    expect(stages).toEqual([
       "start-up (module loading)",
+      "load inputs",
       "lint fragments and overlays",
+      "bundle fragments",
+      "join",
+      "apply overlays",
+      "bundle",
       "lint bundle",
       "openapi-typescript",
+      "operation index",
       "type-check",
-    ]) {
-      expect(run.stderr).toMatch(new RegExp(`^  ${stage.replace(/[()]/g, "\\$&")} +\\d+ ms$`, "m"));
-    }
+      "serialize",
+      "write",
+    ]);
     expect(run.stdout).not.toContain("lint bundle");
   });
 
   it("bundles what the overlays add, with the German descriptions", async () => {
     const bundle = parse(await readFile(path.join(project.generatedDir, "devin-api.yaml"), "utf8"));
-    const revoke = bundle.paths["/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"].delete;
-    expect(Object.keys(revoke.responses).sort()).toEqual(["200", "401", "403", "404", "409", "422", "429"]);
-    const list = bundle.paths["/v3beta1/enterprise/service-users/{service_user_id}/api-keys"].get;
-    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual([
-      "service_user_id",
-      "status",
-      "after",
-      "first",
-    ]);
-    expect(bundle.servers).toEqual([expect.objectContaining({ url: "https://api.devin.ai" })]);
+    const del = bundle.paths[FIXTURE.deleteSecret.path].delete;
+    expect(Object.keys(del.responses).sort()).toEqual(["200", "401", "403", "404", "422", "429"]);
+    expect(bundle.servers).toEqual([expect.objectContaining({ url: "https://api.example.invalid" })]);
     expect(bundle.components.schemas.ErrorResponse.anyOf).toHaveLength(2);
+    expect(bundle.components.schemas["LegacyErrorResponse.DetailItem"].description).toContain("Validierungsfehler");
+  });
+});
+
+describe("spec:import --root", () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await copyFixtureProject();
+  });
+  afterAll(() => project.cleanup());
+
+  it("writes into <root>/spec/fragments and reads pages relative to where it runs", async () => {
+    await rm(path.join(project.fragmentsDir, FIXTURE.listSecrets.file));
+    const pages = ["docs-v3/list-secrets.md", "docs-v3/get-secret.md"];
+    const run = await runScript("spec-import.ts", ["--root", project.root, ...pages], {}, FIXTURES);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^created +spec\/fragments\/handle-list-secrets\.yaml {2}GET \/v3\/organizations/m);
+    expect(run.stdout).toMatch(/^unchanged +spec\/fragments\/handle-get-secret\.yaml/m);
+    expect(await readFile(path.join(project.fragmentsDir, FIXTURE.listSecrets.file), "utf8")).toBe(
+      await readFile(path.join(FIXTURE_PROJECT, "spec", "fragments", FIXTURE.listSecrets.file), "utf8"),
+    );
   });
 });

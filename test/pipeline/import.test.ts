@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { importPages } from "../../scripts/lib/import-pages.ts";
-import { formatPipelineError, isPipelineError } from "../../scripts/lib/pipeline-error.ts";
+import { importPages } from "../../scripts/import/import-pages.ts";
+import { formatPipelineError, isPipelineError } from "../../scripts/shared/pipeline-error.ts";
+import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
 import { FIXTURES, REPO } from "./helpers.ts";
 
 const REVOKE_PAGE = path.join(FIXTURES, "pages", "revoke-api-key.md");
@@ -21,10 +22,12 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 describe("spec:import", () => {
   let dir: string;
   let fragments: string;
+  let layout: ProjectLayout;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "devin-import-"));
-    fragments = path.join(dir, "fragments");
-    await mkdir(fragments);
+    layout = projectLayout(dir);
+    fragments = layout.fragmentsDir;
+    await mkdir(fragments, { recursive: true });
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -35,7 +38,7 @@ describe("spec:import", () => {
   };
 
   it("writes one fragment per operation, named after it, with the YAML exactly as published", async () => {
-    const results = await importPages([REVOKE_PAGE, LIST_PAGE], fragments, dir);
+    const results = await importPages([REVOKE_PAGE, LIST_PAGE], layout, dir);
     expect(results.map((r) => [path.basename(r.fragment), r.outcome])).toEqual([
       ["handle-revoke-service-user-api-key.yaml", "created"],
       ["handle-list-service-user-api-keys.yaml", "created"],
@@ -46,8 +49,8 @@ describe("spec:import", () => {
     expect(fragment.startsWith("openapi: 3.1.0\n")).toBe(true);
   });
 
-  it("matches the fragments committed in spec/", async () => {
-    await importPages([REVOKE_PAGE, LIST_PAGE], fragments, dir);
+  it("documented endpoints: importing their pages gives the fragments committed in spec/", async () => {
+    await importPages([REVOKE_PAGE, LIST_PAGE], layout, dir);
     for (const name of await readdir(fragments)) {
       expect(await readFile(path.join(fragments, name), "utf8")).toBe(
         await readFile(path.join(REPO, "spec", "fragments", name), "utf8"),
@@ -56,18 +59,18 @@ describe("spec:import", () => {
   });
 
   it("changes nothing when the same page is imported twice", async () => {
-    await importPages([REVOKE_PAGE], fragments, dir);
+    await importPages([REVOKE_PAGE], layout, dir);
     const before = await readFile(path.join(fragments, "handle-revoke-service-user-api-key.yaml"), "utf8");
-    const again = await importPages([REVOKE_PAGE], fragments, dir);
+    const again = await importPages([REVOKE_PAGE], layout, dir);
     expect(again.map((r) => r.outcome)).toEqual(["unchanged"]);
     expect(await readFile(path.join(fragments, "handle-revoke-service-user-api-key.yaml"), "utf8")).toBe(before);
     expect(await readdir(fragments)).toEqual(["handle-revoke-service-user-api-key.yaml"]);
   });
 
   it("updates the fragment when the page changed", async () => {
-    await importPages([REVOKE_PAGE], fragments, dir);
+    await importPages([REVOKE_PAGE], layout, dir);
     const edited = (await readFile(REVOKE_PAGE, "utf8")).replace("Erfolgreiche Antwort", "Erfolgreich widerrufen");
-    const results = await importPages([await page("edited.md", edited)], fragments, dir);
+    const results = await importPages([await page("edited.md", edited)], layout, dir);
     expect(results.map((r) => r.outcome)).toEqual(["updated"]);
     expect(await readFile(path.join(fragments, "handle-revoke-service-user-api-key.yaml"), "utf8")).toContain(
       "Erfolgreich widerrufen",
@@ -75,12 +78,12 @@ describe("spec:import", () => {
   });
 
   it("replaces the old file when the operationId of an operation changed", async () => {
-    await importPages([REVOKE_PAGE], fragments, dir);
+    await importPages([REVOKE_PAGE], layout, dir);
     const renamed = (await readFile(REVOKE_PAGE, "utf8")).replace(
       "handle_revoke_service_user_api_key_v3beta1",
       "revoke_key_v3beta1",
     );
-    const [result] = await importPages([await page("renamed.md", renamed)], fragments, dir);
+    const [result] = await importPages([await page("renamed.md", renamed)], layout, dir);
     expect(result?.outcome).toBe("renamed");
     expect(await readdir(fragments)).toEqual(["revoke-key.yaml"]);
   });
@@ -106,7 +109,7 @@ describe("spec:import", () => {
       ["exactly one operation, found 2", "GET /a, POST /a"],
     ],
   ])("rejects %s with a clear error", async (_, name, text, expected) => {
-    const message = await failure(importPages([await page(name, text)], fragments, dir));
+    const message = await failure(importPages([await page(name, text)], layout, dir));
     for (const part of expected) expect(message).toContain(part);
   });
 
@@ -115,13 +118,13 @@ describe("spec:import", () => {
       "yaml de/v3-openapi.yaml DELETE",
       "yaml de/v3-openapi.yaml GET",
     );
-    const message = await failure(importPages([await page("liar.md", text)], fragments, dir));
+    const message = await failure(importPages([await page("liar.md", text)], layout, dir));
     expect(message).toContain("the fence announces GET");
   });
 
   it("imports nothing when one of several pages is bad", async () => {
     const bad = await page("empty.md", "no block here\n");
-    await failure(importPages([REVOKE_PAGE, bad], fragments, dir));
+    await failure(importPages([REVOKE_PAGE, bad], layout, dir));
     expect(await readdir(fragments)).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { BaseResolver, lintDocument, loadConfig, makeDocumentFromString } from "@redocly/openapi-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generate } from "../../scripts/lib/commands.ts";
-import { BUNDLE_API_ALIAS } from "../../scripts/lib/pipeline.ts";
-import { formatPipelineError } from "../../scripts/lib/pipeline-error.ts";
+import { BUNDLE_API_ALIAS } from "../../scripts/build/lint-bundle.ts";
+import { generate } from "../../scripts/build/pipeline.ts";
 // @ts-expect-error: plain JavaScript (Redocly loads it too), no declarations.
 import { statusesNamedIn } from "../../scripts/redocly/devin-plugin.js";
-import { copyProject, REPO } from "./helpers.ts";
+import { formatPipelineError } from "../../scripts/shared/pipeline-error.ts";
+import { copyFixtureProject, edit, FIXTURE, FIXTURE_PROJECT, REPO, type TempProject } from "./helpers.ts";
 
 const named = statusesNamedIn as (text: string) => string[];
 
@@ -35,12 +35,17 @@ async function problemsOf(file: string, text: string) {
 }
 
 describe("the prose rules", () => {
-  it("pass on today's bundle, where the overlays declare what the prose says", async () => {
+  it("pass on the fixture bundle, where an object query parameter holds `after`", async () => {
+    const bundle = path.join(FIXTURE_PROJECT, "generated", "devin-api.yaml");
+    expect(await problemsOf(bundle, await readFile(bundle, "utf8"))).toEqual([]);
+  });
+
+  it("documented endpoints: pass on today's bundle, where the overlays declare what the prose says", async () => {
     const bundle = path.join(REPO, "generated", "devin-api.yaml");
     expect(await problemsOf(bundle, await readFile(bundle, "utf8"))).toEqual([]);
   });
 
-  it("fail on the raw fragments alone", async () => {
+  it("documented endpoints: fail on the raw fragments alone", async () => {
     const dir = path.join(REPO, "spec", "fragments");
     const revoke = path.join(dir, "handle-revoke-service-user-api-key.yaml");
     const list = path.join(dir, "handle-list-service-user-api-keys.yaml");
@@ -54,10 +59,55 @@ describe("the prose rules", () => {
   });
 });
 
+// A paginated list whose query is one object parameter, as FastAPI query models declare it.
+const objectQuery = (schema: string) => `openapi: 3.1.0
+info: { title: t, version: "1" }
+paths:
+  /items:
+    get:
+      parameters:
+        - { in: query, name: qs, required: false, schema: ${schema} }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: { items: { type: array }, has_next_page: { type: boolean }, end_cursor: { type: string } }
+components:
+  schemas:
+    Query: { type: object, properties: { first: { type: integer }, after: { type: string } } }
+    Filters: { type: object, properties: { status: { type: string } } }
+`;
+
+describe("the cursor rule and object query parameters", () => {
+  it.each([
+    ["an inline object", "{ type: object, properties: { after: { type: string } } }"],
+    ["a $ref to a schema", "{ $ref: '#/components/schemas/Query' }"],
+    [
+      "an allOf of $refs",
+      "{ allOf: [{ $ref: '#/components/schemas/Filters' }, { $ref: '#/components/schemas/Query' }] }",
+    ],
+  ])("finds `after` inside %s", async (_, schema) => {
+    expect(await problemsOf("/tmp/object-query.yaml", objectQuery(schema))).toEqual([]);
+  });
+
+  it.each([
+    ["an inline object", "{ type: object, properties: { first: { type: integer } } }"],
+    ["a $ref to a schema", "{ $ref: '#/components/schemas/Filters' }"],
+    ["an allOf of $refs", "{ allOf: [{ $ref: '#/components/schemas/Filters' }] }"],
+  ])("fires when %s has no `after` either", async (_, schema) => {
+    expect(await problemsOf("/tmp/object-query.yaml", objectQuery(schema))).toEqual([
+      "devin/paginated-response-has-cursor GET answers a paginated response (items,",
+    ]);
+  });
+});
+
 describe("generate with the prose rules", () => {
-  let project: Awaited<ReturnType<typeof copyProject>>;
+  let project: TempProject;
   beforeEach(async () => {
-    project = await copyProject();
+    project = await copyFixtureProject();
   });
   afterEach(() => project.cleanup());
 
@@ -70,25 +120,34 @@ describe("generate with the prose rules", () => {
     );
 
   it("fails when a description names a 404 the operation does not declare", async () => {
-    const file = path.join(project.fragmentsDir, "handle-list-service-user-api-keys.yaml");
-    const text = await readFile(file, "utf8");
-    await writeFile(
-      file,
-      text.replace(
-        "optional nach Status\n        gefiltert.",
-        "optional nach Status\n        gefiltert. Gibt 404 zurück, wenn der Service-Benutzer fehlt.",
+    await edit(path.join(project.fragmentsDir, FIXTURE.listSecrets.file), (t) =>
+      t.replace(
+        "optional nach Typ gefiltert.",
+        "optional nach Typ gefiltert. Gibt 404 zurück, wenn die Organisation fehlt.",
       ),
     );
     const message = await failure();
     expect(message).toContain("names HTTP 404");
-    expect(message).toContain("from spec/fragments/handle-list-service-user-api-keys.yaml");
+    expect(message).toContain(`from spec/fragments/${FIXTURE.listSecrets.file}`);
     expect(message).toContain("[devin/status-in-prose-declared]");
   });
 
-  it("fails when a paginated response has no `after` parameter", async () => {
-    await rm(path.join(project.overlaysDir, "40-pagination.yaml"));
+  it("fails when a paginated response has no top-level `after` parameter", async () => {
+    await edit(path.join(project.fragmentsDir, FIXTURE.listSecrets.file), (t) =>
+      t.replace(/ {8}- description: Opaker Cursor[^\n]*\n( {10}.*\n)+?(?= {8}- )/, ""),
+    );
     const message = await failure();
     expect(message).toContain("declares no `after` query parameter");
+    expect(message).toContain(`from spec/fragments/${FIXTURE.listSecrets.file}`);
     expect(message).toContain("[devin/paginated-response-has-cursor]");
+  });
+
+  it("fails when the object query parameter of a paginated response has no `after`", async () => {
+    await edit(path.join(project.fragmentsDir, FIXTURE.listSessions.file), (t) =>
+      t.replace(/ {8}after:\n( {10}.*\n)+/, ""),
+    );
+    const message = await failure();
+    expect(message).toContain("declares no `after` query parameter");
+    expect(message).toContain(`from spec/fragments/${FIXTURE.listSessions.file}`);
   });
 });

@@ -1,0 +1,56 @@
+import { type Document, Source } from "@redocly/openapi-core";
+import { pointerKeys, toPointer, valueAt } from "../shared/json-pointer.ts";
+import { isRecord } from "../shared/openapi.ts";
+import { type ErrorLocation, PipelineError } from "../shared/pipeline-error.ts";
+import type { Provenance } from "./provenance.ts";
+
+type Json = Record<string, unknown>;
+
+/** A parsed document as Redocly's in-memory Document, at `absoluteRef` (which need not exist). */
+export function inMemoryDocument(parsed: unknown, absoluteRef: string): Document {
+  return { source: new Source(absoluteRef, JSON.stringify(parsed, null, 2)), parsed };
+}
+
+// Values of these keys are data, not schema: a `$ref` inside an example is text.
+const DATA_KEYS = new Set(["example", "examples", "default", "const", "enum"]);
+
+/**
+ * Stage 6: the bundle, as one in-memory document at generated/devin-api.yaml. Each fragment
+ * was bundled before the join (stage 3) and each overlay pass bundles what it adds (stage 5),
+ * so nothing is left to resolve: a further bundle pass would only repeat work (0.2-0.3 s on
+ * DigitalOcean's spec). This stage checks that promise instead, with one walk: every `$ref`
+ * must be internal and point at a node of the bundle. A miss names the `$ref` and its target.
+ */
+export function bundleDocument(document: Json, virtualRef: string, provenance: Provenance): Document {
+  const misses: { location: ErrorLocation; ref: string }[] = [];
+  const walk = (node: unknown, keys: string[]): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        walk(item, [...keys, String(i)]);
+      });
+      return;
+    }
+    if (!isRecord(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === "string" && (!ref.startsWith("#") || valueAt(document, pointerKeys(ref)) === undefined)) {
+      const pointer = toPointer(keys);
+      misses.push({ location: { file: provenance.describe(pointer), pointer }, ref });
+    }
+    for (const [key, value] of Object.entries(node)) if (!DATA_KEYS.has(key)) walk(value, [...keys, key]);
+  };
+  walk(document, []);
+  if (misses.length > 0) {
+    throw new PipelineError(
+      `the bundle has ${misses.length} unresolved $ref${misses.length === 1 ? "" : "s"}`,
+      misses.map((m) => m.location),
+      "Define each target (in a fragment, or in the overlay that adds the $ref), or fix the $ref.",
+      misses.map((m) => ({
+        locations: [m.location],
+        message: m.ref.startsWith("#")
+          ? `Can't resolve $ref \`${m.ref}\`: the bundle has no such node`
+          : `$ref \`${m.ref}\` points outside the bundle`,
+      })),
+    );
+  }
+  return inMemoryDocument(document, virtualRef);
+}

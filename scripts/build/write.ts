@@ -1,0 +1,30 @@
+import { mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Stage 12: replaces `dir` with exactly `files`: written into a sibling temp folder first, then
+ * swapped in with renames, so a failure while writing leaves the old folder as it was.
+ */
+export async function replaceGeneratedDir(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+  const parent = path.dirname(dir);
+  const staging = await mkdtemp(path.join(parent, `.${path.basename(dir)}-new-`));
+  try {
+    for (const [name, text] of files) await writeFile(path.join(staging, name), text);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const retired = `${staging.replace(/-new-/, "-old-")}`;
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  if (existed) await rename(dir, retired);
+  try {
+    await rename(staging, dir);
+  } catch (error) {
+    if (existed) await rename(retired, dir);
+    throw error;
+  }
+  if (existed) await rm(retired, { recursive: true, force: true });
+}
