@@ -6,7 +6,10 @@
  *
  * Against the real API, drop the sandbox and call `createDevinClient()` with DEVIN_API_KEY set.
  */
-import { createDevinClient, type RevokeResult } from "../src/index.ts";
+import { createDevinClient, type DevinResult } from "../src/index.ts";
+
+type RevokeResult = DevinResult<"revokeServiceUserApiKey">;
+
 import { startSandbox } from "../test/sandbox/server.ts";
 
 const SERVICE_USER = "service-user-alpha";

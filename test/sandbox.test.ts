@@ -143,7 +143,7 @@ function seededIds(status: KeyStatus | "all"): string[] {
   return ids(seededAlpha.filter((key) => status === "all" || keyStatus(key) === status));
 }
 
-describe("seed data", () => {
+describe("documented endpoints (sandbox): seed data", () => {
   it("is deterministic and returns fresh objects on every call", () => {
     const a = seedServiceUsers();
     const b = seedServiceUsers();
@@ -176,7 +176,7 @@ describe("seed data", () => {
   });
 });
 
-describe("authentication", () => {
+describe("documented endpoints (sandbox): authentication", () => {
   it.each<[string, Record<string, string>, string]>([
     ["no Authorization header", {}, "Not authenticated"],
     ["a wrong token", { authorization: "Bearer cog_wrong" }, "Invalid or expired API key"],
@@ -209,7 +209,7 @@ describe("authentication", () => {
   });
 });
 
-describe("routing", () => {
+describe("documented endpoints (sandbox): routing", () => {
   it.each<[ErrorFormat, string]>([
     ["legacy", "application/json"],
     ["problem", PROBLEM],
@@ -229,7 +229,7 @@ describe("routing", () => {
   });
 });
 
-describe("listing keys", () => {
+describe("documented endpoints (sandbox): listing keys", () => {
   it("lists every key of a service user on one page with total", async () => {
     const sandbox = await open();
     const answer = await list(sandbox, ALPHA);
@@ -323,7 +323,7 @@ describe("listing keys", () => {
   });
 });
 
-describe("list validation", () => {
+describe("documented endpoints (sandbox): list validation", () => {
   const foreignCursor = Buffer.from("v1:service-user-empty:1").toString("base64url");
   const pastTheEnd = Buffer.from(`v1:${ALPHA}:999`).toString("base64url");
 
@@ -373,7 +373,7 @@ describe("list validation", () => {
   });
 });
 
-describe("revoking keys", () => {
+describe("documented endpoints (sandbox): revoking keys", () => {
   it("revokes an active key, answers it and lists it as revoked", async () => {
     const sandbox = await open();
     const answer = await revoke(sandbox, ALPHA, "key-alpha-active-1");
@@ -454,7 +454,7 @@ describe("revoking keys", () => {
   });
 });
 
-describe("error format", () => {
+describe("documented endpoints (sandbox): error format", () => {
   it("switches between legacy and problem details at runtime", async () => {
     const sandbox = await open();
     expect((await revoke(sandbox, ALPHA, "key-nope")).contentType).toBe("application/json");
@@ -467,7 +467,7 @@ describe("error format", () => {
   });
 });
 
-describe("request bookkeeping", () => {
+describe("documented endpoints (sandbox): request bookkeeping", () => {
   it("numbers every response with x-request-id using the configured prefix", async () => {
     const sandbox = await open({ requestIdPrefix: "req_test_" });
     const seen: (string | null)[] = [];
@@ -498,7 +498,7 @@ describe("request bookkeeping", () => {
   });
 });
 
-describe("faults", () => {
+describe("documented endpoints (sandbox): faults", () => {
   it("delays a request by latency, then answers normally", async () => {
     const sandbox = await open();
     sandbox.addFault({ fault: { kind: "latency", ms: 150 } });
@@ -599,7 +599,7 @@ describe("faults", () => {
   });
 });
 
-describe("closing", () => {
+describe("documented endpoints (sandbox): closing", () => {
   it("closes keep-alive and stalled connections promptly", async () => {
     const sandbox = await startSandbox();
     await list(sandbox, ALPHA); // leaves an idle keep-alive socket
@@ -614,7 +614,7 @@ describe("closing", () => {
   });
 });
 
-describe("spec coverage", () => {
+describe("documented endpoints (sandbox): spec coverage", () => {
   it("exercises every status the spec declares, except 403", () => {
     // 403 needs a token without permission, which the sandbox does not model.
     expect(spec.declaredStatuses("GET", LIST)).toEqual(["200", "401", "403", "422", "429"]);

@@ -1,39 +1,64 @@
 /**
- * `createDevinClient`: openapi-fetch underneath, plus results as data, retries, timeouts,
- * safe path parameters and pagination. Generic over any openapi-typescript `paths`:
- * there is no per-endpoint code here.
+ * `createApiClient`: the generic core. openapi-fetch underneath, plus results as data,
+ * retries, timeouts, safe and spec-exact parameters, pagination, and one named method per
+ * entry of an operation index. Generic over any openapi-typescript `paths`: it knows no
+ * endpoint of any API.
  */
 import createClient, { type HeadersOptions, type Middleware, mergeHeaders } from "openapi-fetch";
-import type { paths as DevinPaths } from "../generated/schema.ts";
-import { failureFromResponse, failureFromThrow, successFromResponse } from "./outcome.ts";
+import { failureFromResponse, failureFromThrow, invalidInput, successFromResponse } from "./failures.ts";
+import { type OperationEntry, type OperationIndex, type OperationMethods, toPathInit } from "./operations.ts";
 import { type PaginateOptions, type Paginator, paginator } from "./paginate.ts";
 import type { AnyResult, CallInfo, Failure, Result } from "./result.ts";
 import { type Clock, defaultClock, defaultRetry, type RetryOptions, retryDelay, shouldRetry } from "./retry.ts";
-import { type ServiceUserApiKeys, serviceUserApiKeys } from "./service-user-keys.ts";
-import type { CallInit, DataOf, HttpMethod, InitArg, ItemOf, OperationAt, PaginatedPaths, PathsWith } from "./types.ts";
-import { checkParams, checkToken } from "./validate.ts";
+import {
+  SerializeError,
+  type StyleTable,
+  serializeCookies,
+  serializeHeaders,
+  serializePathParam,
+  serializeQuery,
+} from "./serialize.ts";
+import type {
+  CallInit,
+  DataOf,
+  Empty,
+  HttpMethod,
+  InitArg,
+  ItemOf,
+  OperationAt,
+  PaginatedPaths,
+  PathsWith,
+} from "./types.ts";
+import { checkPresent, checkSegment, checkTemplate, checkToken, dotSegmentIn, paramNames } from "./validate.ts";
 
-export const DEFAULT_BASE_URL = "https://api.devin.ai";
-
-export interface DevinClientOptions {
+export interface ApiClientOptions<Index extends OperationIndex = Empty> {
+  /** API origin, e.g. `https://api.example.com`. */
+  baseUrl: string;
   /**
-   * Service-user API key (prefix `cog_`), sent as `Authorization: Bearer`. Never included in
-   * errors or results.
-   * @default process.env.DEVIN_API_KEY
+   * Bearer token, sent as `Authorization: Bearer`. Never included in errors or results.
+   * @default undefined (no Authorization header)
    */
-  token?: string;
+  token?: string | undefined;
+  /** Said when `token` is missing although `requireToken` is set: where a token comes from. */
+  tokenHint?: string;
   /**
-   * API origin. Enterprise deployments pass their own domain.
-   * @default "https://api.devin.ai"
+   * Refuse to create a client without a token.
+   * @default false
    */
-  baseUrl?: string;
+  requireToken?: boolean;
+  /**
+   * The operation index whose entries become named methods, and whose parameter styles
+   * drive serialisation of path-based calls too.
+   * @default {} (path-based calls only)
+   */
+  operations?: Index;
   /**
    * The `fetch` to use, e.g. one with a proxy agent, or a test double.
    * @default globalThis.fetch
    */
   fetch?: (input: Request) => Promise<Response>;
   /**
-   * Headers sent with every request. `Authorization` is always set from `token`.
+   * Headers sent with every request. `Authorization` always comes from `token`.
    * @default {}
    */
   headers?: HeadersOptions;
@@ -44,7 +69,8 @@ export interface DevinClientOptions {
    */
   timeout?: number;
   /**
-   * Retry policy, merged over the defaults; `false` disables retries.
+   * Retry policy, merged over the defaults; `false` disables retries (a call can still opt in
+   * with its own `retry`, merged over the defaults).
    * @default { maxRetries: 2, methods: ["GET", "HEAD", "OPTIONS"], statuses: [429, 502, 503, 504], baseDelay: 500, maxDelay: 8000, maxRetryAfter: 60000 }
    */
   retry?: Partial<RetryOptions> | false;
@@ -65,7 +91,8 @@ type Call<Paths, M extends HttpMethod> = <P extends PathsWith<Paths, M>>(
   ...init: InitArg<CallInit<OperationAt<Paths, P, M>>>
 ) => Promise<Result<OperationAt<Paths, P, M>>>;
 
-export interface ApiClient<Paths> {
+/** Every operation by its path: `client.GET("/path/{id}", { params: { path: { id } } })`. */
+export interface PathClient<Paths> {
   GET: Call<Paths, "get">;
   PUT: Call<Paths, "put">;
   POST: Call<Paths, "post">;
@@ -88,25 +115,69 @@ export interface ApiClient<Paths> {
   eject(...middleware: Middleware[]): void;
 }
 
-export type DevinClient<Paths = DevinPaths> = ApiClient<Paths> & ServiceUserApiKeys;
+/** The path-based calls plus one named method per operation of `Index`. */
+export type ApiClient<Paths, Index extends OperationIndex = Empty> = PathClient<Paths> & OperationMethods<Paths, Index>;
 
-type AnyInit = { params?: Record<string, Record<string, unknown>>; signal?: AbortSignal } & Record<string, unknown>;
+type AnyInit = {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: unknown; cookie?: unknown };
+  signal?: AbortSignal;
+  headers?: HeadersOptions;
+} & Record<string, unknown>;
+
+/** What the retry loop learnt besides the result: whether an earlier attempt may have been acted on. */
+interface Outcome {
+  result: AnyResult;
+  /** An earlier attempt broke off after the request was sent, or timed out: the server may have acted. */
+  unknownBefore: boolean;
+}
 
 const NO_RETRY: RetryOptions = { ...defaultRetry, maxRetries: 0 };
+// Connection errors that happen before a request leaves: the server cannot have acted on it.
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
-export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinClientOptions = {}): DevinClient<Paths> {
-  // Read through globalThis so browsers and edge runtimes without `process` still load the module.
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const token = checkToken(options.token ?? env?.DEVIN_API_KEY);
+/** Whether per-call headers set (or, with `null`, delete) `Authorization`. */
+function namesAuthorization(headers: HeadersOptions | Record<string, string> | undefined): boolean {
+  if (headers instanceof Headers) return headers.has("authorization");
+  const keys = Array.isArray(headers)
+    ? headers.map((pair) => String(pair[0]))
+    : Object.entries(headers ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k);
+  return keys.some((k) => k.toLowerCase() === "authorization");
+}
+
+function mayHaveActed(result: AnyResult): boolean {
+  if (result.kind === "timeout") return true;
+  if (result.kind !== "network") return false;
+  const code = (result.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return !(typeof code === "string" && NOT_SENT.has(code));
+}
+
+export function createApiClient<Paths extends object, Index extends OperationIndex = Empty>(
+  options: ApiClientOptions<Index>,
+): ApiClient<Paths, Index> {
+  const token =
+    options.token !== undefined || options.requireToken
+      ? checkToken(options.token, options.tokenHint ?? "pass `token`")
+      : undefined;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const raw = createClient<Paths>({
-    baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
-    headers: mergeHeaders({ accept: "application/json" }, options.headers, { authorization: `Bearer ${token}` }),
+    baseUrl,
+    headers: mergeHeaders(
+      { accept: "application/json" },
+      options.headers,
+      token === undefined ? {} : { authorization: `Bearer ${token}` },
+    ),
     ...(options.fetch && { fetch: options.fetch }),
   });
   if (options.middleware) raw.use(...options.middleware);
   const clock: Clock = { ...defaultClock, ...options.clock };
   const clientTimeout = options.timeout ?? 60_000;
-  const clientRetry = options.retry === false ? NO_RETRY : { ...defaultRetry, ...options.retry };
+  const clientRetry = options.retry === false ? undefined : { ...defaultRetry, ...options.retry };
+  const operations: OperationIndex = options.operations ?? {};
+  const byRoute = new Map<string, OperationEntry>(
+    Object.values(operations).map((e) => [`${e.method.toUpperCase()} ${e.path}`, e]),
+  );
   // Typed loosely inside: the public signatures above carry the per-operation types.
   const request = raw.request as unknown as (m: string, p: string, i: object) => ReturnType<typeof raw.GET>;
 
@@ -143,36 +214,126 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
     }
   }
 
-  async function call(method: string, path: string, init: AnyInit = {}): Promise<AnyResult> {
-    const { timeout = clientTimeout, retry, ...rest } = init;
-    const bad = checkParams(path, rest.params);
-    if (bad) {
-      const [param, what] = bad;
-      const message = `${method} ${path} was not sent: ${what}`;
+  /**
+   * Serialises every parameter as the spec declares it, before anything is sent. Returns the
+   * openapi-fetch init that sends exactly these strings, or the invalid-input failure.
+   */
+  function prepare(method: string, path: string, init: AnyInit): AnyInit | Failure {
+    const styles: StyleTable | undefined = byRoute.get(`${method} ${path}`)?.serialization;
+    const { params = {}, headers, ...rest } = init;
+    const refuse = (param: string, what: string) => invalidInput(method, path, param, what);
+    const template = checkTemplate(path);
+    if (template) return refuse("path", template);
+    try {
+      let built = path;
+      for (const name of paramNames(path)) {
+        const value = params.path?.[name];
+        const missing = checkPresent(name, value);
+        if (missing) return refuse(name, missing);
+        const serialized = serializePathParam(name, value, styles);
+        const bad =
+          checkSegment(name, typeof value === "object" ? serialized : String(value)) ?? checkSegment(name, serialized);
+        if (bad) return refuse(name, bad);
+        built = built.replace(`{${name}}`, serialized);
+      }
+      // A label-style value can still form a dot segment once in place.
+      const dots = built === path ? undefined : dotSegmentIn(built);
+      if (dots) return refuse("path", `${dots} once its parameters are in place`);
+      const search = serializeQuery(params.query, styles);
+      const header = serializeHeaders(params.header as Record<string, unknown> | undefined, styles);
+      const cookie = serializeCookies(params.cookie as Record<string, unknown> | undefined, styles);
+      if (cookie !== undefined) header.cookie = cookie;
+      // Authorization comes from the client's token only: a per-call override would send a
+      // credential the client does not know to redact, and defeat the token checks.
+      // Headers are checked here, not left to fetch: an invalid name or value (a line break)
+      // would throw inside it and read as a connection error.
+      for (const [what, set] of [
+        ["headers", headers],
+        ["header", header],
+      ] as const) {
+        if (set === undefined || (!(set instanceof Headers) && Object.keys(set).length === 0)) continue;
+        try {
+          new Headers(set as HeadersInit);
+        } catch {
+          return refuse(
+            what,
+            `\`${what}\` holds an invalid header name or value (a line break, a non-Latin-1 character)`,
+          );
+        }
+      }
+      if (namesAuthorization(headers) || namesAuthorization(header)) {
+        return refuse(
+          "headers.authorization",
+          "`Authorization` comes from the client's `token`; create another client for another token",
+        );
+      }
       return {
-        kind: "invalid_input",
-        ok: false,
-        status: undefined,
-        method,
-        path,
-        requestId: undefined,
-        attempts: 0,
-        param,
-        message,
+        ...rest,
+        ...(headers !== undefined && { headers }),
+        params: { ...params, path: params.path ?? {}, query: params.query ?? {}, header },
+        // openapi-fetch builds `${baseUrl}${path}` and hands it to these: send the strings made above.
+        pathSerializer: (url: string) => `${url.slice(0, url.length - path.length)}${built}`,
+        querySerializer: () => search,
       };
-    }
-    const policy = retry === false ? NO_RETRY : retry ? { ...clientRetry, ...(retry as object) } : clientRetry;
-    for (let attempts = 1; ; attempts++) {
-      const info: CallInfo = { method, path, requestId: undefined, attempts };
-      const result = await attempt(method, path, rest, timeout as number, info);
-      if (result.kind === "ok" || !shouldRetry(result as Failure, method, attempts, policy)) return result;
-      await clock.sleep(retryDelay(result as Failure, attempts, policy, clock.random), rest.signal);
-      if (rest.signal?.aborted) return failureFromThrow(info, rest.signal.reason, rest.signal, false, 0);
+    } catch (error) {
+      if (error instanceof SerializeError) return refuse(error.param, error.what);
+      throw error;
     }
   }
 
+  async function callWithOutcome(method: string, path: string, init: AnyInit = {}): Promise<Outcome> {
+    const { timeout = clientTimeout, retry, ...rest } = init;
+    const prepared = prepare(method, path, rest);
+    if ("kind" in prepared) return { result: prepared as Failure, unknownBefore: false };
+    const policy: RetryOptions =
+      retry === false
+        ? NO_RETRY
+        : retry
+          ? { ...(clientRetry ?? defaultRetry), ...(retry as Partial<RetryOptions>) }
+          : (clientRetry ?? NO_RETRY);
+    let unknownBefore = false;
+    for (let attempts = 1; ; attempts++) {
+      const info: CallInfo = { method, path, requestId: undefined, attempts };
+      const result = await attempt(method, path, prepared, timeout as number, info);
+      if (result.kind === "ok" || !shouldRetry(result as Failure, method, attempts, policy)) {
+        return { result, unknownBefore };
+      }
+      unknownBefore ||= mayHaveActed(result);
+      await clock.sleep(retryDelay(result as Failure, attempts, policy, clock.random), rest.signal);
+      if (rest.signal?.aborted) {
+        return { result: failureFromThrow(info, rest.signal.reason, rest.signal, false, 0), unknownBefore };
+      }
+    }
+  }
+
+  const call = async (method: string, path: string, init?: AnyInit) =>
+    (await callWithOutcome(method, path, init)).result;
+
   const bind = (method: string) => (path: string, init?: AnyInit) => call(method, path, init);
+  const paginate = (path: string, init?: AnyInit, entry = byRoute.get(`GET ${path}`)) =>
+    paginator((i) => call("GET", path, i as AnyInit), init, entry?.paginated, { method: "GET", path });
+
+  const named: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(operations)) {
+    const method = entry.method.toUpperCase();
+    named[name] = (...args: unknown[]) => {
+      const init = toPathInit(entry, args);
+      if (typeof init === "string") {
+        const refused = invalidInput(method, entry.path, init, `\`${name}\` takes no option \`${init}\``);
+        if (!entry.paginated) return Promise.resolve(refused);
+        return paginator(() => Promise.resolve(refused));
+      }
+      if (entry.paginated) return paginate(entry.path, init as AnyInit, entry);
+      return callWithOutcome(method, entry.path, init as AnyInit).then(({ result, unknownBefore }) =>
+        entry.conflictMeansDone && result.kind === "conflict" && unknownBefore
+          ? { ...result, kind: "already_revoked", retried: true }
+          : result,
+      );
+    };
+  }
+
   const client = {
+    ...named,
     GET: bind("GET"),
     PUT: bind("PUT"),
     POST: bind("POST"),
@@ -180,12 +341,9 @@ export function createDevinClient<Paths extends {} = DevinPaths>(options: DevinC
     PATCH: bind("PATCH"),
     HEAD: bind("HEAD"),
     OPTIONS: bind("OPTIONS"),
-    paginate: (path: string, init?: AnyInit) => paginator((i) => call("GET", path, i as AnyInit), init),
+    paginate: (path: string, init?: AnyInit) => paginate(path, init),
     use: raw.use,
     eject: raw.eject,
   };
-  return Object.assign(
-    client,
-    serviceUserApiKeys(client as unknown as ApiClient<DevinPaths>),
-  ) as unknown as DevinClient<Paths>;
+  return client as unknown as ApiClient<Paths, Index>;
 }

@@ -3,24 +3,13 @@
  * came from. Recognise it with `isDevinApiError`, which checks `name` so it also works
  * across realms and duplicated package copies (ky `type-guards.ts`).
  */
-import type { Failure } from "./result.ts";
+import type { AlreadyRevoked, Failure, PaginationFailure } from "./result.ts";
 
-/** A broken pagination contract: the server said there is a next page but gave no usable cursor or page. */
-export interface PaginationFailure {
-  kind: "pagination";
-  ok: false;
-  reason: "missing_cursor" | "repeated_cursor" | "malformed_page";
-  status: number;
-  method: string;
-  path: string;
-  requestId: string | undefined;
-  attempts: number;
-  message: string;
-}
+export type DevinErrorKind = Failure["kind"] | AlreadyRevoked["kind"] | PaginationFailure["kind"];
 
-export type DevinErrorKind = Failure["kind"] | PaginationFailure["kind"];
-
-export class DevinApiError<F extends Failure | PaginationFailure = Failure | PaginationFailure> extends Error {
+export class DevinApiError<
+  F extends Failure | AlreadyRevoked | PaginationFailure = Failure | AlreadyRevoked | PaginationFailure,
+> extends Error {
   override readonly name = "DevinApiError";
   readonly kind: F["kind"];
   readonly status: number | undefined;

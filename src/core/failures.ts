@@ -17,8 +17,8 @@ const KINDS: Record<number, Failure["kind"]> = {
 
 // "What to do next", appended to each message.
 const HINTS: Record<string, string> = {
-  unauthorized: "check the token (option `token` or DEVIN_API_KEY)",
-  forbidden: "the service user lacks the permission for this operation",
+  unauthorized: "check the client's token (missing, mistyped, expired or revoked)",
+  forbidden: "the token's user lacks the permission for this operation",
   not_found: "check the IDs in the path",
   conflict: "the resource is not in a state that allows this",
   validation: "fix the listed parameters",
@@ -27,6 +27,7 @@ const HINTS: Record<string, string> = {
   unexpected: "the server or a proxy answered something this client cannot read",
   network: "check connectivity and `baseUrl`",
   timeout: "raise `timeout` if the server is just slow",
+  invalid_input: "fix the argument named here; nothing was sent",
 };
 
 const describe = (info: CallInfo, what: string, detail: string | undefined, kind: string): string =>
@@ -111,6 +112,21 @@ function unexpected(info: CallInfo, response: Response, reason: keyof typeof REA
     message: describe(info, `${response.status} with ${REASONS[reason]}`, undefined, "unexpected"),
     bodyText,
     response,
+  };
+}
+
+/** Result for a call refused before anything was sent: `param` names the offending argument. */
+export function invalidInput(method: string, path: string, param: string, what: string): Failure {
+  return {
+    kind: "invalid_input",
+    ok: false,
+    status: undefined,
+    method,
+    path,
+    requestId: undefined,
+    attempts: 0,
+    param,
+    message: `${method} ${path} was not sent: ${what}; ${HINTS.invalid_input}`,
   };
 }
 

@@ -4,8 +4,9 @@
  * kept between pages except the cursors already seen (to refuse a cursor loop).
  * A failed page throws `DevinApiError` from the loop: an iterator cannot resolve to a result.
  */
-import { DevinApiError, type PaginationFailure } from "./errors.ts";
-import type { AnyResult, Ok } from "./result.ts";
+import { DevinApiError } from "./errors.ts";
+import { invalidInput } from "./failures.ts";
+import type { AnyResult, Ok, PaginationFailure } from "./result.ts";
 import type { PageShape } from "./types.ts";
 
 export interface PaginateOptions {
@@ -26,21 +27,50 @@ export interface Paginator<Item, Page> extends AsyncIterable<Item> {
 
 type PageInit = PaginateOptions & { params?: { query?: Record<string, unknown> } & Record<string, unknown> };
 
+/**
+ * Where the cursor and the page size go in the query: `["after"]` for top-level query
+ * parameters, `["qs", "after"]` inside an object query parameter (a FastAPI query model).
+ */
+export interface PageLocations {
+  after: readonly string[];
+  first?: readonly string[] | undefined;
+}
+
+const TOP_LEVEL: PageLocations = { after: ["after"], first: ["first"] };
+
+/** A copy of `query` with `value` set at `keys`, copying each object on the way. */
+function withValue(query: Record<string, unknown>, keys: readonly string[], value: unknown): Record<string, unknown> {
+  const [key, ...rest] = keys;
+  if (key === undefined) return query;
+  const inner = query[key];
+  const child = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : {};
+  return { ...query, [key]: rest.length === 0 ? value : withValue(child, rest, value) };
+}
+
 export function paginator<Item, Page extends PageShape<Item>>(
   call: (init: Record<string, unknown>) => Promise<AnyResult>,
   init: PageInit = {},
+  locations: PageLocations = TOP_LEVEL,
+  describe: { method: string; path: string } = { method: "GET", path: "" },
 ): Paginator<Item, Page> {
   const { first, maxItems = Number.POSITIVE_INFINITY, maxPages = Number.POSITIVE_INFINITY, ...callInit } = init;
 
   async function* pages(): AsyncGenerator<Page, undefined> {
+    // Page size is checked here, not by the generic parameter checks: only pagination gives
+    // `first` its meaning (v3 concept page "Pagination": page size).
+    if (first !== undefined && !(Number.isInteger(first) && first >= 1)) {
+      throw new DevinApiError(
+        invalidInput(describe.method, describe.path, "first", "`first` (page size) must be an integer >= 1"),
+      );
+    }
     const seen = new Set<string>();
     let after: string | undefined;
     let pageCount = 0;
     let itemCount = 0;
     while (pageCount < maxPages && itemCount < maxItems) {
-      const query: Record<string, unknown> = { ...callInit.params?.query };
-      if (first !== undefined) query.first = first;
-      if (after !== undefined) query.after = after;
+      let query: Record<string, unknown> = { ...callInit.params?.query };
+      if (first !== undefined) query = withValue(query, locations.first ?? TOP_LEVEL.first ?? [], first);
+      if (after !== undefined) query = withValue(query, locations.after, after);
       const result = await call({ ...callInit, params: { ...callInit.params, query } });
       if (result.kind !== "ok") throw new DevinApiError(result);
       const page = result.data as Page | null;

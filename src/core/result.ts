@@ -25,7 +25,7 @@ export interface Problem {
 export interface CallInfo {
   /** Upper-case HTTP method. */
   method: string;
-  /** The path template, e.g. `/v3beta1/enterprise/service-users/{service_user_id}/api-keys`. */
+  /** The path template as the spec names it, e.g. `/items/{item_id}`. */
   path: string;
   /** The `x-request-id` response header of the last attempt; quote it in support requests. */
   requestId: string | undefined;
@@ -86,7 +86,7 @@ export interface Timeout extends NoResponse<"timeout"> {
 export interface Aborted extends NoResponse<"aborted"> {
   reason: unknown;
 }
-/** Rejected before any request was sent (empty or dot-segment path parameter, bad `first`...). */
+/** Rejected before any request was sent (empty or dot-segment path parameter, a value that cannot be serialised, bad `first`...). */
 export interface InvalidInput extends NoResponse<"invalid_input"> {
   /** The offending parameter's name. */
   param: string;
@@ -102,6 +102,30 @@ export interface Unexpected extends CallInfo {
   /** The first 500 characters of the body, for diagnosis. */
   bodyText: string;
   response: Response;
+}
+
+/**
+ * A 409 from a DELETE that declares 409, after an earlier attempt of the same call whose
+ * outcome is unknown (the connection broke after the request was sent, or it timed out): that
+ * attempt most likely did it and its response was lost. Distinct from `ok` (done by this
+ * call, confirmed) and from `conflict` (it was already so before this call).
+ */
+export interface AlreadyRevoked<B = unknown> extends Omit<Conflict<B>, "kind"> {
+  kind: "already_revoked";
+  retried: true;
+}
+
+/** A broken pagination contract: the server said there is a next page but gave no usable cursor or page. */
+export interface PaginationFailure {
+  kind: "pagination";
+  ok: false;
+  reason: "missing_cursor" | "repeated_cursor" | "malformed_page";
+  status: number;
+  method: string;
+  path: string;
+  requestId: string | undefined;
+  attempts: number;
+  message: string;
 }
 
 /** Every failure of a call to `Op`. */

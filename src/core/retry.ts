@@ -11,7 +11,7 @@ export interface RetryOptions {
   maxRetries: number;
   /**
    * Methods that may be retried. Only idempotent-by-definition methods by default: a
-   * retried DELETE that already succeeded answers 409 (see `revokeServiceUserApiKey`).
+   * retried DELETE that already succeeded may answer 409 (see `already_revoked`).
    * @default ["GET", "HEAD", "OPTIONS"]
    */
   methods: readonly string[];

@@ -85,3 +85,6 @@ export type PaginatedPaths<Paths> = {
 
 /** The item type of a paginated operation. */
 export type ItemOf<Op> = DataOf<Op> extends PageShape<infer Item> ? Item : never;
+
+/** The empty object type: no members (biome's noBannedTypes forbids writing `{}`). */
+export type Empty = Record<never, never>;

@@ -1,8 +1,8 @@
 /**
- * Checks run before any request. openapi-fetch percent-encodes path parameters with
- * encodeURIComponent, which leaves "." alone: an ID of ".." would make the WHATWG URL
- * parser resolve `/service-users/../api-keys` to a different endpoint and send the bearer
- * token there. So empty and dot-segment values are refused, encoded forms included.
+ * Checks run before any request. The WHATWG URL parser resolves `.` and `..` segments (also
+ * written `%2e`), so a path parameter of ".." would send the request, and the bearer token,
+ * to a different endpoint. Empty and dot-segment values are refused, and so is a path
+ * template that holds a dot segment of its own (untyped callers can pass any string).
  */
 
 const PARAM = /\{([^{}]+)\}/g;
@@ -13,7 +13,7 @@ const TOKEN = /^[\x21-\x7e]+$/;
 const names = new Map<string, string[]>();
 
 /** The parameter names in a path template, cached per template. */
-function paramNames(path: string): string[] {
+export function paramNames(path: string): string[] {
   let list = names.get(path);
   if (!list) {
     list = Array.from(path.matchAll(PARAM), (m) => m[1] as string);
@@ -22,31 +22,41 @@ function paramNames(path: string): string[] {
   return list;
 }
 
-/** A message for the first bad parameter, or undefined when all are safe. */
-export function checkParams(
-  path: string,
-  params: { path?: Record<string, unknown>; query?: Record<string, unknown> } | undefined,
-): [param: string, message: string] | undefined {
-  for (const name of paramNames(path)) {
-    const value = params?.path?.[name];
-    if (typeof value !== "string" && typeof value !== "number") {
-      return [name, `path parameter \`${name}\` is missing or not a string`];
-    }
-    const text = String(value);
-    if (text === "" || DOT_SEGMENT.test(text)) {
-      return [name, `path parameter \`${name}\` must not be empty or a dot segment (".", "..")`];
-    }
-  }
-  const first = params?.query?.first;
-  if (first !== undefined && !(Number.isInteger(first) && (first as number) >= 1)) {
-    return ["first", "query parameter `first` must be an integer >= 1"];
+/** A message for a path parameter that is absent, or undefined when present. */
+export function checkPresent(name: string, value: unknown): string | undefined {
+  return value === undefined || value === null ? `path parameter \`${name}\` is missing` : undefined;
+}
+
+/** A message for a serialised path parameter that would change which endpoint is addressed. */
+export function checkSegment(name: string, serialized: string): string | undefined {
+  if (serialized === "" || DOT_SEGMENT.test(serialized)) {
+    return `path parameter \`${name}\` must not be empty or a dot segment (".", "..")`;
   }
   return undefined;
 }
 
+const templates = new Map<string, string | undefined>();
+
+/** A message when the template itself holds a dot segment, or undefined; cached per template. */
+export function checkTemplate(path: string): string | undefined {
+  if (templates.has(path)) return templates.get(path);
+  const message = dotSegmentIn(path);
+  if (templates.size < 1000) templates.set(path, message);
+  return message;
+}
+
+/** A message when a built path holds a dot segment, or undefined. */
+export function dotSegmentIn(path: string): string | undefined {
+  const bad = path
+    .split(/[?#]/, 1)[0]
+    ?.split("/")
+    .find((segment) => DOT_SEGMENT.test(segment));
+  return bad === undefined ? undefined : `the path template holds the dot segment "${bad}"`;
+}
+
 /** Throws (without echoing the token) when it is missing or could corrupt the Authorization header. */
-export function checkToken(token: string | undefined): string {
-  if (!token) throw new TypeError("No API token: pass `token` to createDevinClient or set DEVIN_API_KEY");
+export function checkToken(token: string | undefined, hint: string): string {
+  if (!token) throw new TypeError(`No API token: ${hint}`);
   if (!TOKEN.test(token)) {
     throw new TypeError("The API token contains whitespace, control or non-ASCII characters; check how it was copied");
   }

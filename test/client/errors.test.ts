@@ -8,22 +8,21 @@ import {
   isRateLimited,
   unwrap,
 } from "../../src/index.ts";
-import { REVOKE, sandboxClient } from "./helpers.ts";
+import { fixtureClient, SECRET } from "./helpers.ts";
 
-const { sandbox, client } = await sandboxClient({}, { retry: false });
-afterAll(() => sandbox.close());
+const { server, client } = await fixtureClient({}, { retry: false });
+afterAll(() => server.close());
 
-const revoke = (api_key_id: string) =>
-  client.DELETE(REVOKE, { params: { path: { service_user_id: "service-user-alpha", api_key_id } } });
+const remove = (secret_id: string) => client.DELETE(SECRET, { params: { path: { org_id: "org-alpha", secret_id } } });
 
 describe("throwing style", () => {
   test("unwrap returns the data of an ok result", async () => {
-    const key = unwrap(await revoke("key-alpha-active-2"));
-    expect(key.api_key_id).toBe("key-alpha-active-2");
+    const secret = unwrap(await remove("secret-alpha-2"));
+    expect(secret.secret_id).toBe("secret-alpha-2");
   });
 
   test("unwrap throws DevinApiError carrying the same kind, status, path and request id", async () => {
-    const result = await revoke("key-missing");
+    const result = await remove("secret-missing");
     const error = (() => {
       try {
         unwrap(result);
@@ -37,7 +36,7 @@ describe("throwing style", () => {
       kind: "not_found",
       status: 404,
       method: "DELETE",
-      path: REVOKE,
+      path: SECRET,
       requestId: expect.stringMatching(/^req_/),
       result,
     });
@@ -54,11 +53,12 @@ describe("throwing style", () => {
 
 describe("type guards", () => {
   test("narrow results and thrown errors alike", async () => {
-    const conflict = await revoke("key-alpha-revoked-1");
-    expect(isConflict(conflict)).toBe(true);
-    expect(isNotFound(conflict)).toBe(false);
-    expect(isOk(conflict)).toBe(false);
-    expect(isConflict(new DevinApiError(conflict as never))).toBe(true);
+    const missing = await remove("secret-missing");
+    expect(isNotFound(missing)).toBe(true);
+    expect(isConflict(missing)).toBe(false);
+    expect(isOk(missing)).toBe(false);
+    expect(isNotFound(new DevinApiError(missing as never))).toBe(true);
+    expect(isOk(await client.getSecret("org-alpha", "secret-alpha-1"))).toBe(true);
     expect(isRateLimited(undefined)).toBe(false);
   });
 });

@@ -1,34 +1,42 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { createDevinClient } from "../../src/index.ts";
-import { LIST, REVOKE, sandboxClient } from "./helpers.ts";
+import {
+  createFixtureClient,
+  type FixturePaths,
+  fixtureClient,
+  SECRET,
+  SECRETS,
+  SESSIONS,
+  withEnv,
+} from "./helpers.ts";
 
-const { sandbox, client } = await sandboxClient();
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.resetRequests());
+const { server, client } = await fixtureClient();
+afterAll(() => server.close());
+beforeEach(() => server.resetRequests());
 
-const revoke = (api_key_id: string) =>
-  client.DELETE(REVOKE, { params: { path: { service_user_id: "service-user-alpha", api_key_id } } });
+const remove = (secret_id: string) => client.DELETE(SECRET, { params: { path: { org_id: "org-alpha", secret_id } } });
+const alpha = { path: { org_id: "org-alpha" } };
 
 describe("unsafe path parameters", () => {
   test.each(["", ".", "..", "%2e", "%2e%2e", "%2E.", ".%2E"])(
     "rejects %j before any request reaches the server",
     async (id) => {
-      const result = await revoke(id);
-      expect(result).toMatchObject({ kind: "invalid_input", param: "api_key_id", attempts: 0, status: undefined });
-      expect(sandbox.requests).toEqual([]);
+      const result = await remove(id);
+      expect(result).toMatchObject({ kind: "invalid_input", param: "secret_id", attempts: 0, status: undefined });
+      expect(server.requests).toEqual([]);
     },
   );
 
-  test("rejects a dot-segment service user on the list operation too", async () => {
-    const result = await client.GET(LIST, { params: { path: { service_user_id: ".." } } });
-    expect(result).toMatchObject({ kind: "invalid_input", param: "service_user_id" });
-    expect(sandbox.requests).toEqual([]);
+  test("rejects a dot-segment organization on a list operation too", async () => {
+    const result = await client.GET(SESSIONS, { params: { path: { org_id: ".." } } });
+    expect(result).toMatchObject({ kind: "invalid_input", param: "org_id" });
+    expect(server.requests).toEqual([]);
   });
 
   test("rejects a missing path parameter instead of sending the literal template", async () => {
-    const result = await client.GET(LIST, { params: { path: {} } } as never);
-    expect(result).toMatchObject({ kind: "invalid_input", param: "service_user_id" });
-    expect(sandbox.requests).toEqual([]);
+    const result = await client.GET(SESSIONS, { params: { path: {} } } as never);
+    expect(result).toMatchObject({ kind: "invalid_input", param: "org_id" });
+    expect(server.requests).toEqual([]);
   });
 
   test.each([
@@ -40,19 +48,30 @@ describe("unsafe path parameters", () => {
     ["dots inside", "a..b", "a..b"],
     ["three dots", "...", "..."],
   ])("percent-encodes %s so the ID stays one segment", async (_name, id, encoded) => {
-    const result = await revoke(id);
+    const result = await remove(id);
     expect(result.kind).toBe("not_found");
-    expect(sandbox.requests[0]?.path).toBe(`/v3beta1/enterprise/service-users/service-user-alpha/api-keys/${encoded}`);
+    expect(server.requests[0]?.path).toBe(`/v3/organizations/org-alpha/secrets/${encoded}`);
   });
 });
 
 describe("page size", () => {
-  test.each([0, -1, 1.5, Number.NaN])("rejects first=%s before any request", async (first) => {
-    const result = await client.GET(LIST, {
-      params: { path: { service_user_id: "service-user-alpha" }, query: { first } },
-    });
-    expect(result).toMatchObject({ kind: "invalid_input", param: "first" });
-    expect(sandbox.requests).toEqual([]);
+  test.each([0, -1, 1.5, Number.NaN])("pagination rejects first=%s before any request", async (first) => {
+    for (const pages of [
+      client.listSecrets("org-alpha", { first }).pages(),
+      client.listSessions("org-alpha", { first }).pages(),
+    ]) {
+      await expect(pages.next()).rejects.toMatchObject({
+        kind: "invalid_input",
+        result: { param: "first", attempts: 0 },
+      });
+    }
+    expect(server.requests).toEqual([]);
+  });
+
+  test("a single path-based GET leaves `first` to the server to judge", async () => {
+    const result = await client.GET(SECRETS, { params: { ...alpha, query: { first: 0 } } });
+    expect(result.kind).toBe("validation");
+    expect(server.requests).toHaveLength(1);
   });
 });
 
@@ -64,6 +83,7 @@ describe("token", () => {
     ["a trailing CR", "cog_abc\r"],
     ["a non-ASCII character", "cog_abc\u00e9"],
   ])("rejects a token with %s without echoing it", (_name, token) => {
+    expect.assertions(2);
     expect(() => createDevinClient({ token })).toThrow(/whitespace, control or non-ASCII characters/);
     try {
       createDevinClient({ token });
@@ -73,36 +93,26 @@ describe("token", () => {
   });
 
   test("reads DEVIN_API_KEY when no token is passed", async () => {
-    const saved = process.env.DEVIN_API_KEY;
-    process.env.DEVIN_API_KEY = sandbox.token;
-    try {
-      const fromEnv = createDevinClient({ baseUrl: sandbox.url });
-      expect((await fromEnv.GET(LIST, { params: { path: { service_user_id: "service-user-alpha" } } })).kind).toBe(
-        "ok",
-      );
-    } finally {
-      if (saved === undefined) delete process.env.DEVIN_API_KEY;
-      else process.env.DEVIN_API_KEY = saved;
-    }
+    await withEnv("DEVIN_API_KEY", server.token, async () => {
+      const fromEnv = createDevinClient<FixturePaths>({ baseUrl: server.url });
+      expect((await fromEnv.GET(SESSIONS, { params: alpha })).kind).toBe("ok");
+    });
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${server.token}`);
   });
 
-  test("fails fast when there is no token at all", () => {
-    const saved = process.env.DEVIN_API_KEY;
-    delete process.env.DEVIN_API_KEY;
-    try {
+  test("fails fast when there is no token at all", async () => {
+    await withEnv("DEVIN_API_KEY", undefined, () => {
       expect(() => createDevinClient()).toThrow(/DEVIN_API_KEY/);
-    } finally {
-      if (saved !== undefined) process.env.DEVIN_API_KEY = saved;
-    }
+    });
   });
 });
 
 describe("client options", () => {
   test("uses the injected fetch, default headers and middleware", async () => {
     const seen: string[] = [];
-    const custom = createDevinClient({
-      baseUrl: `${sandbox.url}/`,
-      token: sandbox.token,
+    const custom = createFixtureClient({
+      baseUrl: `${server.url}/`,
+      token: server.token,
       headers: { "x-team": "platform" },
       fetch: (request) => {
         seen.push(`${request.headers.get("x-team")} ${request.headers.get("x-mw")}`);
@@ -110,14 +120,14 @@ describe("client options", () => {
       },
       middleware: [{ onRequest: ({ request }) => void request.headers.set("x-mw", "yes") }],
     });
-    const result = await custom.GET(LIST, { params: { path: { service_user_id: "service-user-alpha" } } });
+    const result = await custom.GET(SESSIONS, { params: alpha });
     expect(result.kind).toBe("ok");
     expect(seen).toEqual(["platform yes"]);
   });
 
   test("targets an Enterprise base URL with a path prefix", async () => {
     const requests: string[] = [];
-    const enterprise = createDevinClient({
+    const enterprise = createFixtureClient({
       baseUrl: "https://devin.example.corp/api",
       token: "cog_x",
       retry: false,
@@ -126,23 +136,31 @@ describe("client options", () => {
         return new Response('{"items":[],"has_next_page":false}', { headers: { "content-type": "application/json" } });
       },
     });
-    await enterprise.GET(LIST, { params: { path: { service_user_id: "service-user-a" } } });
-    expect(requests).toEqual([
-      "https://devin.example.corp/api/v3beta1/enterprise/service-users/service-user-a/api-keys",
-    ]);
+    await enterprise.GET(SESSIONS, { params: { path: { org_id: "org-a" } } });
+    expect(requests).toEqual(["https://devin.example.corp/api/v3/organizations/org-a/sessions"]);
   });
 
   test("defaults to https://api.devin.ai", async () => {
     const urls: string[] = [];
-    const devin = createDevinClient({
-      token: "cog_x",
-      retry: false,
-      fetch: async (request) => {
-        urls.push(request.url);
-        return new Response("{}", { status: 404, headers: { "content-type": "application/json" } });
-      },
+    const devin = await withEnv("DEVIN_API_BASE_URL", undefined, () =>
+      createDevinClient<FixturePaths>({
+        token: "cog_x",
+        retry: false,
+        fetch: async (request) => {
+          urls.push(request.url);
+          return new Response("{}", { status: 404, headers: { "content-type": "application/json" } });
+        },
+      }),
+    );
+    await devin.DELETE(SECRET, { params: { path: { org_id: "org-a", secret_id: "k" } } });
+    expect(urls).toEqual(["https://api.devin.ai/v3/organizations/org-a/secrets/k"]);
+  });
+
+  test("reads DEVIN_API_BASE_URL when no baseUrl is passed", async () => {
+    await withEnv("DEVIN_API_BASE_URL", server.url, async () => {
+      const fromEnv = createDevinClient<FixturePaths>({ token: server.token });
+      expect((await fromEnv.GET(SESSIONS, { params: alpha })).kind).toBe("ok");
     });
-    await devin.DELETE(REVOKE, { params: { path: { service_user_id: "service-user-a", api_key_id: "k" } } });
-    expect(urls).toEqual(["https://api.devin.ai/v3beta1/enterprise/service-users/service-user-a/api-keys/k"]);
+    expect(server.requests.map((r) => r.path)).toEqual(["/v3/organizations/org-alpha/sessions"]);
   });
 });

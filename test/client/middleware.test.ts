@@ -1,16 +1,15 @@
 import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
-import { createDevinClient } from "../../src/index.ts";
-import { LIST, sandboxClient } from "./helpers.ts";
+import { fixtureClient, SESSIONS } from "./helpers.ts";
 
-const { sandbox, client } = await sandboxClient({}, { retry: false });
-afterAll(() => sandbox.close());
+const { server, client } = await fixtureClient({}, { retry: false });
+afterAll(() => server.close());
 beforeEach(() => {
-  sandbox.resetRequests();
-  sandbox.clearFaults();
+  server.resetRequests();
+  server.clearFaults();
 });
 
-const alpha = { params: { path: { service_user_id: "service-user-alpha" } } };
+const alpha = { params: { path: { org_id: "org-alpha" } } };
 
 describe("openapi-fetch middleware", () => {
   test("onRequest sees the path template and params and can replace the request", async () => {
@@ -22,10 +21,10 @@ describe("openapi-fetch middleware", () => {
       },
     };
     client.use(mw);
-    const result = await client.GET(LIST, alpha);
+    const result = await client.GET(SESSIONS, alpha);
     client.eject(mw);
-    expect(seen).toEqual([`${LIST} {"service_user_id":"service-user-alpha"}`]);
-    expect(sandbox.requests[0]?.path).toBe("/v3beta1/enterprise/service-users/service-user-empty/api-keys");
+    expect(seen).toEqual([`${SESSIONS} {"org_id":"org-alpha"}`]);
+    expect(server.requests[0]?.path).toBe("/v3/organizations/org-empty/sessions");
     expect(result.kind === "ok" && result.data.items).toEqual([]);
   });
 
@@ -34,17 +33,17 @@ describe("openapi-fetch middleware", () => {
       onRequest: () => Response.json({ items: [], has_next_page: false }, { headers: { "x-request-id": "cache" } }),
     };
     client.use(cached);
-    const result = await client.GET(LIST, alpha);
+    const result = await client.GET(SESSIONS, alpha);
     client.eject(cached);
     expect(result).toMatchObject({ kind: "ok", requestId: "cache" });
-    expect(sandbox.requests).toEqual([]);
+    expect(server.requests).toEqual([]);
   });
 
   test("onError can turn a connection failure into a response", async () => {
-    sandbox.addFault({ fault: { kind: "reset" } });
+    server.addFault({ fault: { kind: "reset" } });
     const fallback: Middleware = { onError: () => Response.json({ detail: "offline" }, { status: 503 }) };
     client.use(fallback);
-    const result = await client.GET(LIST, alpha);
+    const result = await client.GET(SESSIONS, alpha);
     client.eject(fallback);
     expect(result).toMatchObject({ kind: "server_error", status: 503, problem: { detail: "offline" } });
   });
@@ -59,41 +58,34 @@ describe("openapi-fetch middleware", () => {
       },
     };
     client.use(a, b);
-    const result = await client.GET(LIST, alpha);
+    const result = await client.GET(SESSIONS, alpha);
     client.eject(a, b);
     expect(order).toEqual(["b", "a"]);
     expect(result.kind).toBe("not_found");
   });
 
   test("runs once per attempt, so retries are visible to middleware", async () => {
-    const { sandbox: sb, client: retrying } = await sandboxClient();
+    const { server: sb, client: retrying } = await fixtureClient();
     let attempts = 0;
     retrying.use({ onRequest: () => void attempts++ });
     sb.addFault({ fault: { kind: "status503" }, times: 2 });
-    expect((await retrying.GET(LIST, alpha)).kind).toBe("ok");
+    expect((await retrying.GET(SESSIONS, alpha)).kind).toBe("ok");
     await sb.close();
     expect(attempts).toBe(3);
   });
 });
 
-describe("request encoding (by openapi-fetch)", () => {
+describe("request encoding", () => {
   test("sends a cursor with reserved characters so the server reads it back unchanged", async () => {
     const cursor = "a/b?c#d&e=f %";
-    await client.GET(LIST, { params: { path: alpha.params.path, query: { after: cursor, first: 5 } } });
-    expect(sandbox.requests[0]?.query).toMatchObject({ after: cursor, first: "5" });
+    await client.GET(SESSIONS, { params: { path: alpha.params.path, query: { qs: { after: cursor, first: 5 } } } });
+    expect(server.requests[0]?.query).toMatchObject({ after: cursor, first: "5" });
   });
 
   test("sends a JSON body with a content type for operations that take one", async () => {
-    let seen: [string | null, string] | undefined;
-    const echo = createDevinClient({
-      token: "cog_x",
-      fetch: async (request) => {
-        seen = [request.headers.get("content-type"), await request.text()];
-        return Response.json({ id: "1" }, { status: 201 });
-      },
-    });
-    const post = echo.POST as unknown as (p: string, i: object) => Promise<{ kind: string }>;
-    expect((await post("/widgets", { body: { name: "w" } })).kind).toBe("ok");
-    expect(seen).toEqual(["application/json", '{"name":"w"}']);
+    const result = await client.createSession("org-alpha", { body: { prompt: "w" } });
+    expect(result.kind).toBe("ok");
+    expect(server.requests[0]?.headers["content-type"]).toBe("application/json");
+    expect(server.requests[0]?.body).toBe('{"prompt":"w"}');
   });
 });

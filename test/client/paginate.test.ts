@@ -1,102 +1,125 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
-import { createDevinClient, DevinApiError, isDevinApiError } from "../../src/index.ts";
-import { makeKeys } from "../sandbox/server.ts";
-import { json, LIST, sandboxClient, tinyServer } from "./helpers.ts";
+import { DevinApiError, isDevinApiError } from "../../src/index.ts";
+import { makeSecrets, makeSessions, seedOrganizations } from "../support/fixture-server.ts";
+import { createFixtureClient, fixtureClient, json, SECRETS, SESSIONS, tinyServer } from "./helpers.ts";
 
-const { sandbox, client } = await sandboxClient({
-  serviceUsers: { "service-user-many": makeKeys(1000), "service-user-empty": [] },
+const { server, client } = await fixtureClient({
+  organizations: {
+    "org-many": { sessions: makeSessions(1000), secrets: makeSecrets(1000) },
+    "org-empty": {},
+    "org-alpha": seedOrganizations()["org-alpha"] ?? {},
+  },
   maxPageSize: 200,
 });
-afterAll(() => sandbox.close());
+afterAll(() => server.close());
 beforeEach(() => {
-  sandbox.clearFaults();
-  sandbox.resetRequests();
+  server.clearFaults();
+  server.resetRequests();
 });
 
-const many = { params: { path: { service_user_id: "service-user-many" } } };
+const many = { params: { path: { org_id: "org-many" } } };
 
 describe("paginate", () => {
-  test("walks every page, sending after=<end_cursor> each time", async () => {
+  test("walks every page of a query model, sending after=<end_cursor> each time", async () => {
     const ids: string[] = [];
-    for await (const key of client.paginate(LIST, { ...many, first: 100 })) ids.push(key.api_key_id);
+    for await (const session of client.paginate(SESSIONS, { ...many, first: 100 })) ids.push(session.session_id);
     expect(ids).toHaveLength(1000);
     expect(new Set(ids).size).toBe(1000);
-    expect(sandbox.requests).toHaveLength(10);
-    expect(sandbox.requests[0]?.query).toEqual({ first: "100" });
-    expect(sandbox.requests[1]?.query.after).toEqual(expect.any(String));
+    expect(server.requests).toHaveLength(10);
+    expect(server.requests[0]?.query).toEqual({ first: "100" });
+    expect(server.requests[1]?.query.after).toEqual(expect.any(String));
+  });
+
+  test("walks every page of top-level first/after by name", async () => {
+    const ids: string[] = [];
+    for await (const secret of client.listSecrets("org-many", { first: 100 })) ids.push(secret.secret_id);
+    expect(new Set(ids).size).toBe(1000);
+    expect(server.requests).toHaveLength(10);
+    expect(server.requests[0]?.url).toBe("/v3/organizations/org-many/secrets?first=100");
+    expect(server.requests[1]?.url).toMatch(/^\/v3\/organizations\/org-many\/secrets\?first=100&after=[\w-]+$/);
   });
 
   test("stops fetching as soon as the loop breaks", async () => {
     let seen = 0;
-    for await (const _ of client.paginate(LIST, { ...many, first: 10 })) {
+    for await (const _ of client.listSessions("org-many", { first: 10 })) {
       if (++seen === 15) break;
     }
-    expect(sandbox.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(2);
   });
 
   test("yields whole pages from pages()", async () => {
     const sizes: number[] = [];
-    for await (const page of client.paginate(LIST, { ...many, first: 200 }).pages()) {
+    for await (const page of client.listSessions("org-many", { first: 200 }).pages()) {
       sizes.push(page.items.length);
     }
     expect(sizes).toEqual([200, 200, 200, 200, 200]);
   });
 
   test("maxItems stops after that many items without fetching further pages", async () => {
-    const items = await client.paginate(LIST, { ...many, first: 50, maxItems: 120 }).toArray(1000);
+    const items = await client.listSessions("org-many", { first: 50, maxItems: 120 }).toArray(1000);
     expect(items).toHaveLength(120);
-    expect(sandbox.requests).toHaveLength(3);
+    expect(server.requests).toHaveLength(3);
   });
 
   test("maxPages stops after that many pages", async () => {
-    const items = await client.paginate(LIST, { ...many, first: 50, maxPages: 2 }).toArray(1000);
+    const items = await client.paginate(SECRETS, { ...many, first: 50, maxPages: 2 }).toArray(1000);
     expect(items).toHaveLength(100);
-    expect(sandbox.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(2);
   });
 
   test("toArray(limit) collects at most limit items", async () => {
-    expect(await client.paginate(LIST, { ...many, first: 25 }).toArray(30)).toHaveLength(30);
-    expect(sandbox.requests).toHaveLength(2);
-    expect(await client.paginate(LIST, { ...many }).toArray(0)).toEqual([]);
+    expect(await client.listSecrets("org-many", { first: 25 }).toArray(30)).toHaveLength(30);
+    expect(server.requests).toHaveLength(2);
+    expect(await client.paginate(SESSIONS, { ...many }).toArray(0)).toEqual([]);
   });
 
   test("an empty list yields nothing after one request", async () => {
-    const items = await client.listServiceUserApiKeys("service-user-empty").toArray(10);
+    const items = await client.listSessions("org-empty").toArray(10);
     expect(items).toEqual([]);
-    expect(sandbox.requests).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
   });
 
-  test("listServiceUserApiKeys passes the status filter", async () => {
-    const fresh = await sandboxClient();
-    const revoked = await fresh.client.listServiceUserApiKeys("service-user-alpha", { status: "revoked" }).toArray(100);
-    await fresh.sandbox.close();
-    expect(revoked.map((k) => k.api_key_id)).toEqual(["key-alpha-revoked-1", "key-alpha-revoked-2"]);
+  test("listSessions passes the status and tag filters of its query model on every page", async () => {
+    const found = await client.listSessions("org-alpha", { status: "running", tags: ["ci", "nightly"], first: 1 });
+    const ids = (await found.toArray(100)).map((s) => s.session_id);
+    expect(ids).toEqual(["session-alpha-4", "session-alpha-6"]);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/v3/organizations/org-alpha/sessions?status=running&tags=ci&tags=nightly&first=1",
+      expect.stringMatching(
+        /^\/v3\/organizations\/org-alpha\/sessions\?status=running&tags=ci&tags=nightly&first=1&after=[\w-]+$/,
+      ),
+    ]);
+  });
+
+  test("listSecrets passes the type filter", async () => {
+    const cookies = await client.listSecrets("org-alpha", { type: "cookie" }).toArray(100);
+    expect(cookies.map((s) => s.secret_id)).toEqual(["secret-alpha-2", "secret-alpha-5"]);
   });
 
   test("retries a failed page and carries on", async () => {
-    sandbox.addFault({ fault: { kind: "status503" }, pathIncludes: "after=" });
-    const items = await client.paginate(LIST, { ...many, first: 200 }).toArray(1000);
+    server.addFault({ fault: { kind: "status503" }, pathIncludes: "after=" });
+    const items = await client.listSessions("org-many", { first: 200 }).toArray(1000);
     expect(items).toHaveLength(1000);
-    expect(sandbox.requests).toHaveLength(6);
+    expect(server.requests).toHaveLength(6);
   });
 
   test("throws DevinApiError from the loop when a page fails", async () => {
     const error = await client
-      .listServiceUserApiKeys("service-user-ghost")
+      .listSessions("org-ghost")
       .toArray(10)
       .catch((e: unknown) => e);
     expect(isDevinApiError(error)).toBe(true);
-    expect(error).toMatchObject({ kind: "not_found", status: 404, method: "GET", path: LIST });
+    expect(error).toMatchObject({ kind: "not_found", status: 404, method: "GET", path: SESSIONS });
   });
 
   test("rejects a bad page size before any request", async () => {
     const error = await client
-      .paginate(LIST, { ...many, first: 0 })
+      .paginate(SESSIONS, { ...many, first: 0 })
       .toArray(10)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DevinApiError);
     expect(error).toMatchObject({ kind: "invalid_input" });
-    expect(sandbox.requests).toHaveLength(0);
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -109,17 +132,17 @@ describe("paginate against a broken server", () => {
     ["a null page", null, "malformed_page"],
     ["the same cursor again", { items: [1], has_next_page: true, end_cursor: "same" }, "repeated_cursor"],
   ])("fails with a pagination error on %s, never loops", async (_name, page, reason) => {
-    const server = await tinyServer((_req, res, hit) => {
+    const tiny = await tinyServer((_req, res, hit) => {
       // First page is fine (cursor "same"); every later page is the broken one.
       json(res, 200, hit === 1 ? { items: [0], has_next_page: true, end_cursor: "same" } : page);
     });
-    const local = createDevinClient({ baseUrl: server.url, token: "cog_x" });
+    const local = createFixtureClient({ baseUrl: tiny.url, token: "cog_x" });
     const error = await local
-      .paginate(LIST, { params: { path: { service_user_id: "service-user-x" } } })
+      .paginate(SESSIONS, { params: { path: { org_id: "org-x" } } })
       .toArray(1000)
       .catch((e: unknown) => e);
-    const hits = server.hits();
-    await server.close();
+    const hits = tiny.hits();
+    await tiny.close();
     expect(error).toMatchObject({
       name: "DevinApiError",
       kind: "pagination",
@@ -127,5 +150,17 @@ describe("paginate against a broken server", () => {
       result: { reason },
     });
     expect(hits).toBe(2);
+  });
+
+  test("ends the walk on a last page that omits has_next_page (its default is false)", async () => {
+    const tiny = await tinyServer((_req, res) => json(res, 200, { items: [{ session_id: "s" }] }));
+    const local = createFixtureClient({ baseUrl: tiny.url, token: "cog_x" });
+    const pages = [];
+    for await (const page of local.listSessions("org-x").pages()) pages.push(page);
+    const hits = tiny.hits();
+    await tiny.close();
+    expect(pages).toEqual([{ items: [{ session_id: "s" }] }]);
+    expect(pages[0]?.has_next_page).toBeUndefined();
+    expect(hits).toBe(1);
   });
 });

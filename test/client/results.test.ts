@@ -1,59 +1,61 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
-import { createDevinClient } from "../../src/index.ts";
-import { LIST, REVOKE, sandboxClient, tinyServer } from "./helpers.ts";
+import { createFixtureClient, fixtureClient, SECRET, SECRETS, SESSIONS, tinyServer } from "./helpers.ts";
 
-const { sandbox, client } = await sandboxClient({}, { retry: false });
-afterAll(() => sandbox.close());
+const { server, client } = await fixtureClient({}, { retry: false });
+afterAll(() => server.close());
 beforeEach(() => {
-  sandbox.clearFaults();
-  sandbox.resetRequests();
-  sandbox.setErrorFormat("legacy");
+  server.clearFaults();
+  server.resetRequests();
+  server.setErrorFormat("legacy");
 });
 
-const alpha = { path: { service_user_id: "service-user-alpha" } };
+const alpha = { path: { org_id: "org-alpha" } };
 
 describe.each(["legacy", "problem"] as const)("with %s error bodies", (format) => {
-  beforeEach(() => sandbox.setErrorFormat(format));
+  beforeEach(() => server.setErrorFormat(format));
 
-  test("maps a missing key to not_found with a readable message and the request id", async () => {
-    const result = await client.DELETE(REVOKE, {
-      params: { path: { service_user_id: "service-user-alpha", api_key_id: "key-nope" } },
-    });
+  test("maps a missing secret to not_found with a readable message and the request id", async () => {
+    const result = await client.DELETE(SECRET, { params: { path: { org_id: "org-alpha", secret_id: "secret-nope" } } });
     expect(result.kind).toBe("not_found");
+    expect.assertions(10);
     if (result.kind !== "not_found") return;
     expect(result.status).toBe(404);
     expect(result.method).toBe("DELETE");
-    expect(result.path).toBe(REVOKE);
+    expect(result.path).toBe(SECRET);
     expect(result.requestId).toMatch(/^req_\d+$/);
-    expect(result.problem.detail).toBe("API key not found");
+    expect(result.problem.detail).toBe("Secret not found");
     expect(result.message).toContain("404");
-    expect(result.message).toContain("API key not found");
+    expect(result.message).toContain("Secret not found");
     expect(result.message).toContain(result.requestId);
+    expect(server.requests).toHaveLength(1);
   });
 
-  test("maps an unknown service user on the list operation to not_found", async () => {
-    const result = await client.GET(LIST, { params: { path: { service_user_id: "service-user-ghost" } } });
-    expect(result.kind).toBe("not_found");
-  });
-
-  test("maps revoking a revoked key to conflict on the first attempt", async () => {
-    const result = await client.DELETE(REVOKE, {
-      params: { path: { service_user_id: "service-user-alpha", api_key_id: "key-alpha-revoked-1" } },
-    });
-    expect(result).toMatchObject({ kind: "conflict", status: 409, attempts: 1 });
+  test("maps an unknown organization on a list operation to not_found", async () => {
+    const result = await client.GET(SESSIONS, { params: { path: { org_id: "org-ghost" } } });
+    expect(result).toMatchObject({ kind: "not_found", status: 404, problem: { detail: "Organization not found" } });
   });
 
   test("maps a bad cursor to validation with structured issues", async () => {
-    const result = await client.GET(LIST, { params: { ...alpha, query: { after: "garbage!" } } });
+    const result = await client.GET(SECRETS, { params: { ...alpha, query: { after: "garbage!" } } });
     expect(result.kind).toBe("validation");
+    expect.assertions(3);
     if (result.kind !== "validation") return;
     expect(result.issues).toEqual([expect.objectContaining({ loc: ["query", "after"], type: "value_error" })]);
     expect(result.message).toContain("query.after: Invalid or unknown cursor");
   });
 
+  test("maps an invalid request body to validation naming the field", async () => {
+    const result = await client.createSession("org-alpha", { body: { prompt: 42 as unknown as string } });
+    expect(result).toMatchObject({
+      kind: "validation",
+      status: 422,
+      issues: [expect.objectContaining({ loc: ["body", "prompt"], type: "string_type" })],
+    });
+  });
+
   test("maps a wrong token to unauthorized", async () => {
-    const other = createDevinClient({ baseUrl: sandbox.url, token: "cog_wrong", retry: false });
-    const result = await other.GET(LIST, { params: alpha });
+    const other = createFixtureClient({ baseUrl: server.url, token: "cog_wrong", retry: false });
+    const result = await other.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "unauthorized", status: 401 });
   });
 
@@ -61,19 +63,19 @@ describe.each(["legacy", "problem"] as const)("with %s error bodies", (format) =
     ["status500", 500],
     ["status503", 503],
   ] as const)("maps a %s fault to server_error", async (kind, status) => {
-    sandbox.addFault({ fault: { kind } });
-    const result = await client.GET(LIST, { params: alpha });
+    server.addFault({ fault: { kind } });
+    const result = await client.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "server_error", status });
   });
 
   test("maps 429 to rate_limited with the wait the server asked for", async () => {
-    sandbox.addFault({ fault: { kind: "status429", retryAfter: "7" } });
-    const result = await client.GET(LIST, { params: alpha });
+    server.addFault({ fault: { kind: "status429", retryAfter: "7" } });
+    const result = await client.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 7000 });
   });
 });
 
-describe("statuses the sandbox does not produce", () => {
+describe("statuses the fixture server does not produce", () => {
   test.each([
     [
       "403 problem+json",
@@ -83,23 +85,25 @@ describe("statuses the sandbox does not produce", () => {
       "forbidden",
     ],
     ["403 legacy", 403, "application/json", { detail: "Missing permission" }, "forbidden"],
+    ["409 legacy", 409, "application/json", { detail: "Already in that state" }, "conflict"],
     ["504 legacy", 504, "application/json", { detail: "Upstream timed out" }, "server_error"],
   ])("maps %s", async (_name, status, type, body, kind) => {
-    const server = await tinyServer((_req, res) => {
+    const tiny = await tinyServer((_req, res) => {
       res.writeHead(status, { "content-type": type, "x-request-id": "req_tiny" });
       res.end(JSON.stringify(body));
     });
-    const local = createDevinClient({ baseUrl: server.url, token: "cog_x", retry: false });
-    const result = await local.GET(LIST, { params: alpha });
-    await server.close();
+    const local = createFixtureClient({ baseUrl: tiny.url, token: "cog_x", retry: false });
+    const result = await local.GET(SESSIONS, { params: alpha });
+    await tiny.close();
     expect(result).toMatchObject({ kind, status, requestId: "req_tiny", problem: { detail: body.detail } });
   });
 });
 
 describe("successful calls", () => {
   test("returns ok with the typed page and the request id", async () => {
-    const result = await client.GET(LIST, { params: { ...alpha, query: { first: 3 } } });
+    const result = await client.GET(SESSIONS, { params: { ...alpha, query: { qs: { first: 3 } } } });
     expect(result.kind).toBe("ok");
+    expect.assertions(5);
     if (result.kind !== "ok") return;
     expect(result.data.items).toHaveLength(3);
     expect(result.data.has_next_page).toBe(true);
@@ -107,53 +111,58 @@ describe("successful calls", () => {
     expect(result.attempts).toBe(1);
   });
 
-  test("revokes an active key and returns it", async () => {
-    const result = await client.revokeServiceUserApiKey("service-user-alpha", "key-alpha-active-4");
-    expect(result.kind).toBe("ok");
-    if (result.kind === "ok") expect(result.data).toMatchObject({ api_key_id: "key-alpha-active-4", is_active: false });
+  test("deletes a secret and returns it", async () => {
+    const result = await client.deleteSecret("org-alpha", "secret-alpha-4");
+    expect(result).toMatchObject({ kind: "ok", data: { secret_id: "secret-alpha-4", name: "NPM_TOKEN" } });
+    expect((await client.getSecret("org-alpha", "secret-alpha-4")).kind).toBe("not_found");
+  });
+
+  test("creates a session from a JSON body", async () => {
+    const result = await client.createSession("org-alpha", { body: { prompt: "fix the build", tags: ["ci"] } });
+    expect(result).toMatchObject({ kind: "ok", status: 200, data: { status: "running", tags: ["ci"] } });
   });
 });
 
 describe("transport failures and unreadable responses", () => {
   test("maps an HTML 502 proxy page to unexpected/non_json_body with the status", async () => {
-    sandbox.addFault({ fault: { kind: "html502" } });
-    const result = await client.GET(LIST, { params: alpha });
+    server.addFault({ fault: { kind: "html502" } });
+    const result = await client.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "unexpected", status: 502, reason: "non_json_body" });
-    if (result.kind === "unexpected") expect(result.bodyText).toContain("502 Bad Gateway");
+    expect(result.kind === "unexpected" && result.bodyText).toContain("502 Bad Gateway");
   });
 
   test("maps a connection reset to network", async () => {
-    sandbox.addFault({ fault: { kind: "reset" } });
-    const result = await client.GET(LIST, { params: alpha });
+    server.addFault({ fault: { kind: "reset" } });
+    const result = await client.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "network", status: undefined });
   });
 
   test("maps a body cut short of its Content-Length to network", async () => {
-    sandbox.addFault({ fault: { kind: "truncated" } });
-    const result = await client.GET(LIST, { params: alpha });
+    server.addFault({ fault: { kind: "truncated" } });
+    const result = await client.GET(SESSIONS, { params: alpha });
     expect(result.kind).toBe("network");
   });
 
   test("maps a slow response to timeout", async () => {
-    sandbox.addFault({ fault: { kind: "latency", ms: 500 } });
-    const result = await client.GET(LIST, { params: alpha, timeout: 30 });
+    server.addFault({ fault: { kind: "latency", ms: 500 } });
+    const result = await client.GET(SESSIONS, { params: alpha, timeout: 30 });
     expect(result).toMatchObject({ kind: "timeout", timeoutMs: 30 });
   });
 
   test("maps the caller's abort to aborted", async () => {
-    sandbox.addFault({ fault: { kind: "latency", ms: 500 } });
+    server.addFault({ fault: { kind: "latency", ms: 500 } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    const result = await client.GET(LIST, { params: alpha, signal: controller.signal });
+    const result = await client.GET(SESSIONS, { params: alpha, signal: controller.signal });
     expect(result.kind).toBe("aborted");
   });
 
   test("maps a refused connection to network", async () => {
-    const server = await tinyServer(() => {});
-    const { url } = server;
-    await server.close();
-    const dead = createDevinClient({ baseUrl: url, token: "cog_x", retry: false });
-    expect((await dead.GET(LIST, { params: alpha })).kind).toBe("network");
+    const tiny = await tinyServer(() => {});
+    const { url } = tiny;
+    await tiny.close();
+    const dead = createFixtureClient({ baseUrl: url, token: "cog_x", retry: false });
+    expect((await dead.GET(SESSIONS, { params: alpha })).kind).toBe("network");
   });
 
   test.each([
@@ -164,13 +173,13 @@ describe("transport failures and unreadable responses", () => {
     ["an undeclared 418", 418, "application/json", '{"detail":"teapot"}', "undeclared_status"],
     ["a 400", 400, "application/json", '{"detail":"bad"}', "undeclared_status"],
   ])("maps %s to unexpected", async (_name, status, type, body, reason) => {
-    const server = await tinyServer((_req, res) => {
+    const tiny = await tinyServer((_req, res) => {
       res.writeHead(status, { "content-type": type, "x-request-id": "req_tiny" });
       res.end(body);
     });
-    const local = createDevinClient({ baseUrl: server.url, token: "cog_x", retry: false });
-    const result = await local.GET(LIST, { params: alpha });
-    await server.close();
+    const local = createFixtureClient({ baseUrl: tiny.url, token: "cog_x", retry: false });
+    const result = await local.GET(SESSIONS, { params: alpha });
+    await tiny.close();
     expect(result).toMatchObject({ kind: "unexpected", status, reason, requestId: "req_tiny" });
   });
 });

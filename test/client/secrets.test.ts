@@ -1,12 +1,13 @@
 import { inspect } from "node:util";
 import { afterAll, expect, test } from "vitest";
-import { createDevinClient, DevinApiError, type Failure, unwrap } from "../../src/index.ts";
-import type { Fault } from "../sandbox/server.ts";
-import { LIST, REVOKE, sandboxClient } from "./helpers.ts";
+import { DevinApiError, type Failure, unwrap } from "../../src/index.ts";
+import type { Fault } from "../support/fixture-server.ts";
+import { createFixtureClient, fixtureClient, SECRET, SESSIONS } from "./helpers.ts";
 
 const TOKEN = "cog_SECRET_never_print_me_42";
-const { sandbox, client } = await sandboxClient({ token: TOKEN }, { token: TOKEN, retry: false });
-afterAll(() => sandbox.close());
+const { server, client } = await fixtureClient({ token: TOKEN }, { token: TOKEN, retry: false });
+afterAll(() => server.close());
+const alpha = { path: { org_id: "org-alpha" } };
 
 function expectNoToken(value: unknown): void {
   expect(JSON.stringify(value) ?? "").not.toContain(TOKEN);
@@ -15,20 +16,21 @@ function expectNoToken(value: unknown): void {
   if (value instanceof Error) expect(value.stack ?? "").not.toContain(TOKEN);
 }
 
-const faults: [string, Fault | undefined][] = [
-  ["ok", undefined],
-  ["429", { kind: "status429", retryAfter: "1" }],
-  ["503", { kind: "status503" }],
-  ["500", { kind: "status500" }],
-  ["reset", { kind: "reset" }],
-  ["html502", { kind: "html502" }],
-  ["truncated", { kind: "truncated" }],
-  ["latency (timeout)", { kind: "latency", ms: 300 }],
+const faults: [string, Fault | undefined, string][] = [
+  ["ok", undefined, "ok"],
+  ["429", { kind: "status429", retryAfter: "1" }, "rate_limited"],
+  ["503", { kind: "status503" }, "server_error"],
+  ["500", { kind: "status500" }, "server_error"],
+  ["reset", { kind: "reset" }, "network"],
+  ["html502", { kind: "html502" }, "unexpected"],
+  ["truncated", { kind: "truncated" }, "network"],
+  ["latency (timeout)", { kind: "latency", ms: 300 }, "timeout"],
 ];
 
-test.each(faults)("never exposes the token in the result or thrown error for %s", async (_name, fault) => {
-  if (fault) sandbox.addFault({ fault });
-  const result = await client.GET(LIST, { params: { path: { service_user_id: "service-user-alpha" } }, timeout: 100 });
+test.each(faults)("never exposes the token in the result or thrown error for %s", async (_name, fault, kind) => {
+  if (fault) server.addFault({ fault });
+  const result = await client.GET(SESSIONS, { params: alpha, timeout: 100 });
+  expect(result.kind).toBe(kind);
   expectNoToken(result);
   if (result.kind !== "ok") {
     expectNoToken(result.message);
@@ -37,14 +39,13 @@ test.each(faults)("never exposes the token in the result or thrown error for %s"
 });
 
 test.each([
-  ["not found", "key-nope"],
-  ["conflict", "key-alpha-revoked-1"],
-  ["invalid input", ".."],
-])("never exposes the token for %s", async (_name, id) => {
-  const result = await client.DELETE(REVOKE, {
-    params: { path: { service_user_id: "service-user-alpha", api_key_id: id } },
-  });
+  ["not found", { org_id: "org-alpha", secret_id: "secret-nope" }],
+  ["validation", { org_id: "not-an-org", secret_id: "secret-alpha-1" }],
+  ["invalid input", { org_id: "org-alpha", secret_id: ".." }],
+])("never exposes the token for %s", async (_name, path) => {
+  const result = await client.DELETE(SECRET, { params: { path } });
   expectNoToken(result);
+  expect.assertions(7);
   try {
     unwrap(result);
   } catch (error) {
@@ -53,12 +54,12 @@ test.each([
 });
 
 test("never exposes the token for 401 or a pagination error", async () => {
-  const wrong = createDevinClient({ baseUrl: sandbox.url, token: `${TOKEN}x`, retry: false });
-  const result = await wrong.GET(LIST, { params: { path: { service_user_id: "service-user-alpha" } } });
+  const wrong = createFixtureClient({ baseUrl: server.url, token: `${TOKEN}x`, retry: false });
+  const result = await wrong.GET(SESSIONS, { params: alpha });
   expect(result.kind).toBe("unauthorized");
   expect(JSON.stringify(result)).not.toContain(TOKEN);
   const error = await client
-    .listServiceUserApiKeys("service-user-ghost")
+    .listSessions("org-ghost")
     .toArray(1)
     .catch((e: unknown) => e);
   expectNoToken(error);
@@ -70,7 +71,7 @@ test("never exposes the token through the client object", () => {
 });
 
 test("result of a network failure carries no request object", async () => {
-  sandbox.addFault({ fault: { kind: "reset" } });
-  const result = (await client.GET(LIST, { params: { path: { service_user_id: "service-user-alpha" } } })) as Failure;
+  server.addFault({ fault: { kind: "reset" } });
+  const result = (await client.GET(SESSIONS, { params: alpha })) as Failure;
   expect(Object.keys(result)).not.toContain("request");
 });

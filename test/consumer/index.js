@@ -9,7 +9,7 @@
 import { createDevinClient, isDevinApiError, unwrap } from "devin-api-client";
 
 /** @typedef {import("devin-api-client").components["schemas"]["ApiKeyResponse"]} ApiKey */
-/** @typedef {import("devin-api-client").RevokeResult} RevokeResult */
+/** @typedef {import("devin-api-client").DevinResult<"revokeServiceUserApiKey">} RevokeResult */
 
 /** @type {{ env: Record<string, string | undefined> }} */
 const { env } = /** @type {any} */ (globalThis).process;

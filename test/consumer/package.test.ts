@@ -5,7 +5,9 @@ import { expect, test } from "vitest";
 
 // ~15 s: build, pack, install into a temp consumer, type-check, run against the sandbox,
 // publint, attw. Same as `npm run test:package`, kept in `npm test` because it is fast.
-test("the packed tarball installs, type-checks and runs in a consumer project", { timeout: 180_000 }, async () => {
+test("documented endpoints: the packed tarball installs, type-checks and runs in a consumer project", {
+  timeout: 180_000,
+}, async () => {
   const { stdout } = await promisify(execFile)("npx", ["tsx", "test/consumer/check-package.ts"], {
     cwd: resolve(import.meta.dirname, "../.."),
     maxBuffer: 16 * 1024 * 1024,

@@ -32,7 +32,7 @@ export function matchRoute(method: string, rawPath: string): Route {
 }
 
 /** Path parameters arrive percent-encoded; a malformed escape cannot name anything. */
-function decodeSegment(segment: string | undefined): string | undefined {
+export function decodeSegment(segment: string | undefined): string | undefined {
   if (segment === undefined) return undefined;
   try {
     return decodeURIComponent(segment);

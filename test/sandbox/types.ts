@@ -65,18 +65,23 @@ export interface SandboxOptions {
   port?: number;
 }
 
-export interface Sandbox {
+/** What a local API server of the tests offers: its address, the requests it saw, faults and error format. */
+export interface ServerControls<Recorded> {
   /** e.g. http://127.0.0.1:54321 (no trailing slash). */
   url: string;
+  /** The accepted bearer token. */
   token: string;
   /** Every request received, in order (cleared by resetRequests). */
-  requests: RecordedRequest[];
+  requests: Recorded[];
   resetRequests(): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   setErrorFormat(format: ErrorFormat): void;
-  /** Live state: revocations show up here (as replaced key objects), and edits here show up in responses. */
-  serviceUsers: Map<string, SandboxKey[]>;
   /** Closes the server and all open sockets. */
   close(): Promise<void>;
+}
+
+export interface Sandbox extends ServerControls<RecordedRequest> {
+  /** Live state: revocations show up here (as replaced key objects), and edits here show up in responses. */
+  serviceUsers: Map<string, SandboxKey[]>;
 }
