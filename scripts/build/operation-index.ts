@@ -5,6 +5,11 @@
  * The client (src/) reads it to expose every operation as a typed method; nothing in src/
  * names an endpoint.
  */
+
+// The entry shape, the default styles and the option names are the client's: one definition,
+// so the generator and the runtime that reads its output cannot drift apart.
+import { CALL_OPTIONS, type OperationEntry, PAGE_ONLY_OPTIONS } from "../../src/core/operations.ts";
+import { DEFAULT_STYLE, type ParamLocation, type ParamStyle } from "../../src/core/serialize.ts";
 import { pointerKeys, valueAt } from "../shared/json-pointer.ts";
 import { HTTP_METHODS, type HttpMethod, isRecord, operationBaseName } from "../shared/openapi.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
@@ -12,30 +17,14 @@ import { byCodePoint } from "../shared/sort.ts";
 
 export const OPERATIONS_FILE = "operations.ts";
 
-type Method = HttpMethod;
-type Location = "path" | "query" | "header" | "cookie";
 type Json = Record<string, unknown>;
-
-/** OpenAPI 3.1 §4.8.12.4: the default `style` per location; `explode` defaults to true only for `form`. */
-const DEFAULT_STYLE: Record<Location, string> = { path: "simple", query: "form", header: "simple", cookie: "form" };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
 /**
- * Option names the client's methods read themselves. A query parameter with one of these
- * names is not offered as a top-level option (it would be shadowed); callers pass it inside
- * `query: { … }`. Must match what src/core/methods.ts reads.
+ * Query parameters named like an option the client's methods read themselves are not offered
+ * as options (they would be shadowed); callers pass them inside `query: { … }`.
  */
-export const RESERVED_OPTIONS = [
-  "body",
-  "query",
-  "header",
-  "cookie",
-  "headers",
-  "signal",
-  "timeout",
-  "retry",
-  "maxItems",
-  "maxPages",
-] as const;
+const RESERVED_OPTIONS = new Set<string>([...CALL_OPTIONS, ...PAGE_ONLY_OPTIONS]);
 
 /** Names a method may not take: the client's own members, and what every object inherits. */
 const RESERVED_NAMES = new Set([
@@ -52,32 +41,6 @@ const RESERVED_NAMES = new Set([
   "eject",
   ...Object.getOwnPropertyNames(Object.prototype),
 ]);
-
-export interface ParamStyle {
-  style?: string;
-  explode?: boolean;
-  allowReserved?: true;
-  /** Set when the parameter uses `content` instead of `schema`: the value is sent as this media type. */
-  content?: string;
-}
-
-export interface OperationEntry {
-  operationId?: string;
-  method: Method;
-  path: string;
-  /** Path parameters in the order they appear in the template: the method's positional arguments. */
-  pathParams: string[];
-  /** Names the method accepts as top-level options and sends as query parameters. */
-  query: string[];
-  /** The one object query parameter whose properties are the query (a FastAPI query model). */
-  queryModel?: string;
-  /** Where the cursor (`after`) and page size (`first`) go, for a paginated GET. */
-  paginated?: { after: string[]; first?: string[] };
-  /** Serialisation of parameters whose style differs from the location's default. */
-  serialization?: Partial<Record<Location, Record<string, ParamStyle>>>;
-  /** A DELETE that declares 409: a 409 after an attempt whose outcome is unknown means it was done. */
-  conflictMeansDone?: true;
-}
 
 /**
  * The method name of an operation (README "Method names"): take the operationId, drop the
@@ -125,8 +88,8 @@ function isObjectSchema(schema: unknown, resolve: (n: unknown) => unknown): bool
 
 interface Param {
   name: string;
-  in: Location;
-  style: ParamStyle;
+  in: ParamLocation;
+  style: Mutable<ParamStyle>;
   schema: unknown;
 }
 
@@ -138,13 +101,14 @@ function parametersOf(item: Json, operation: Json, resolve: (n: unknown) => unkn
       if (!isRecord(p) || typeof p.name !== "string") continue;
       if (p.in !== "path" && p.in !== "query" && p.in !== "header" && p.in !== "cookie") continue;
       const location = p.in;
-      const style: ParamStyle = {};
+      const style: Mutable<ParamStyle> = {};
       const content = isRecord(p.content) ? Object.keys(p.content)[0] : undefined;
       if (content !== undefined) style.content = content;
       const styleName = typeof p.style === "string" ? p.style : DEFAULT_STYLE[location];
       const explode = typeof p.explode === "boolean" ? p.explode : styleName === "form";
       if (content === undefined && styleName !== DEFAULT_STYLE[location]) style.style = styleName;
-      if (content === undefined && explode !== (DEFAULT_STYLE[location] === "form")) style.explode = explode;
+      // `explode` defaults by the parameter's style, not its location's (form: true, else false).
+      if (content === undefined && explode !== (styleName === "form")) style.explode = explode;
       if (p.allowReserved === true && location === "query") style.allowReserved = true;
       const schema = content !== undefined && isRecord(p.content) ? (p.content[content] as Json)?.schema : p.schema;
       // An operation's parameter overrides the path item's of the same name and location.
@@ -164,50 +128,60 @@ function isPaginatedResponse(operation: Json, resolve: (n: unknown) => unknown):
   return "items" in props && "has_next_page" in props && "end_cursor" in props;
 }
 
-function entryFor(path: string, method: Method, item: Json, operation: Json, bundle: Json): OperationEntry {
-  const resolve = resolver(bundle);
+/** A query parameter sent in form style with explode (OpenAPI's default) whose value is an object. */
+function isFormObject(p: Param, resolve: (n: unknown) => unknown): boolean {
+  return (
+    p.style.style === undefined &&
+    p.style.explode === undefined &&
+    !p.style.content &&
+    isObjectSchema(p.schema, resolve)
+  );
+}
+
+function entryFor(
+  path: string,
+  method: HttpMethod,
+  item: Json,
+  operation: Json,
+  resolve: (n: unknown) => unknown,
+): OperationEntry {
   const params = parametersOf(item, operation, resolve);
-  const templateNames = Array.from(path.matchAll(/\{([^{}]+)\}/g), (m) => m[1] as string);
   const query = params.filter((p) => p.in === "query");
-  const entry: OperationEntry = {
+  // A FastAPI query model: the operation's only query parameter, an object sent in form style
+  // with explode, so its properties are the query string's names and the method's options.
+  const model = query.length === 1 && query[0] && isFormObject(query[0], resolve) ? query[0] : undefined;
+  const offered = model ? Object.keys(propertiesOf(model.schema, resolve)) : query.map((p) => p.name);
+
+  let paginated: OperationEntry["paginated"];
+  if (method === "get" && isPaginatedResponse(operation, resolve)) {
+    // The cursor and the page size: a top-level query parameter, or a property of an object
+    // query parameter in form style (what the prose rule devin/paginated-response-has-cursor accepts).
+    const where = (name: string): string[] | undefined => {
+      if (query.some((p) => p.name === name)) return [name];
+      const holder = query.find((p) => isFormObject(p, resolve) && name in propertiesOf(p.schema, resolve));
+      return holder ? [holder.name, name] : undefined;
+    };
+    const after = where("after");
+    const first = where("first");
+    if (after) paginated = first ? { after, first } : { after };
+  }
+
+  const serialization: Mutable<NonNullable<OperationEntry["serialization"]>> = {};
+  for (const p of params) {
+    if (Object.keys(p.style).length > 0) serialization[p.in] = { ...serialization[p.in], [p.name]: p.style };
+  }
+  const responses = resolve(operation.responses);
+  return {
     ...(typeof operation.operationId === "string" && { operationId: operation.operationId }),
     method,
     path,
-    pathParams: templateNames,
-    query: [],
+    pathParams: Array.from(path.matchAll(/\{([^{}]+)\}/g), (m) => m[1] as string),
+    query: offered.filter((name) => !RESERVED_OPTIONS.has(name)),
+    ...(model && { queryModel: model.name }),
+    ...(paginated && { paginated }),
+    ...(Object.keys(serialization).length > 0 && { serialization }),
+    ...(method === "delete" && isRecord(responses) && "409" in responses && { conflictMeansDone: true }),
   };
-  // A FastAPI query model: the operation's only query parameter, an object sent in form style
-  // with explode (OpenAPI's default), so its properties are the query string's names.
-  const only = query.length === 1 ? query[0] : undefined;
-  const model =
-    only && only.style.style === undefined && only.style.explode === undefined && !only.style.content
-      ? isObjectSchema(only.schema, resolve)
-        ? only
-        : undefined
-      : undefined;
-  const offered = model ? Object.keys(propertiesOf(model.schema, resolve)) : query.map((p) => p.name);
-  entry.query = offered.filter((name) => !(RESERVED_OPTIONS as readonly string[]).includes(name));
-  if (model) entry.queryModel = model.name;
-
-  if (method === "get" && isPaginatedResponse(operation, resolve)) {
-    const where = (name: string): string[] | undefined =>
-      model && offered.includes(name) ? [model.name, name] : query.some((p) => p.name === name) ? [name] : undefined;
-    const after = where("after");
-    const first = where("first");
-    if (after) entry.paginated = first ? { after, first } : { after };
-  }
-
-  const serialization: Partial<Record<Location, Record<string, ParamStyle>>> = {};
-  for (const p of params) {
-    if (Object.keys(p.style).length === 0) continue;
-    const slot = serialization[p.in] ?? {};
-    slot[p.name] = p.style;
-    serialization[p.in] = slot;
-  }
-  if (Object.keys(serialization).length > 0) entry.serialization = serialization;
-  const responses = resolve(operation.responses);
-  if (method === "delete" && isRecord(responses) && "409" in responses) entry.conflictMeansDone = true;
-  return entry;
 }
 
 /** The operation index of a bundle, by method name (code-point order). */
@@ -215,13 +189,14 @@ export function buildOperationIndex(bundle: Record<string, unknown>): Map<string
   const found = new Map<string, OperationEntry>();
   const paths = isRecord(bundle.paths) ? bundle.paths : {};
   const problems: string[] = [];
+  const resolve = resolver(bundle);
   for (const [path, rawItem] of Object.entries(paths)) {
-    const item = resolver(bundle)(rawItem);
+    const item = resolve(rawItem);
     if (!isRecord(item)) continue;
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isRecord(operation)) continue;
-      const entry = entryFor(path, method, item, operation, bundle);
+      const entry = entryFor(path, method, item, operation, resolve);
       const name = methodName(entry.operationId, method, path);
       const label = `${method.toUpperCase()} ${path}${entry.operationId ? ` (operationId ${entry.operationId})` : ""}`;
       if (RESERVED_NAMES.has(name)) {

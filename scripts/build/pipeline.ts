@@ -57,12 +57,13 @@ export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions
   const overlaid = await applyOverlays(document, overlays, config, layout.bundleFile, provenance);
   stage("apply overlays");
   const bundled = bundleDocument(overlaid, layout.bundleFile, provenance);
+  const bundle = bundled.parsed as Record<string, unknown>;
   stage("bundle");
   warnings.push(...(await lintBundle(bundled, config, provenance)));
   stage("lint bundle");
-  const schema = await generateTypes(overlaid);
+  const schema = await generateTypes(bundle);
   stage("openapi-typescript");
-  const operations = operationIndexSource(overlaid);
+  const operations = operationIndexSource(bundle);
   stage("operation index");
   typecheckInMemory(
     new Map([
@@ -72,16 +73,16 @@ export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions
     displayPath(layout, layout.generatedDir),
   );
   stage("type-check");
-  const outputs = serializeOutputs(overlaid, inputs, { schema, operations });
+  const outputs = serializeOutputs(bundle, inputs, { schema, operations });
   stage("serialize");
 
-  const components = isRecord(overlaid.components) ? overlaid.components : {};
+  const components = isRecord(bundle.components) ? bundle.components : {};
   return {
     ...outputs,
-    bundle: overlaid,
+    bundle,
     warnings,
     stats: {
-      operations: listOperations(overlaid).length,
+      operations: listOperations(bundle).length,
       schemas: Object.keys(isRecord(components.schemas) ? components.schemas : {}).length,
       fragments: fragments.length,
       overlays: overlays.length,

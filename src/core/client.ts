@@ -102,7 +102,8 @@ export interface PathClient<Paths> {
   OPTIONS: Call<Paths, "options">;
   /**
    * Iterates the items of any paginated GET operation (`items`, `has_next_page`,
-   * `end_cursor`), sending `after=<end_cursor>` for each next page. Throws `DevinApiError`
+   * `end_cursor`), sending `<end_cursor>` as `after` for each next page (inside the query
+   * model, when the operation index says the cursor sits there). Throws `DevinApiError`
    * from the loop when a page fails.
    */
   paginate<P extends PaginatedPaths<Paths>>(
@@ -146,8 +147,15 @@ function namesAuthorization(headers: HeadersOptions | Record<string, string> | u
   return keys.some((k) => k.toLowerCase() === "authorization");
 }
 
+/**
+ * Whether a failed attempt may have been acted on. A 429 or a 503 says the server did not
+ * act; a 502 or 504 comes from a gateway whose upstream may have; a timeout or a connection
+ * lost after sending leaves it unknown. Only an attempt that may have acted can make a later
+ * 409 mean "done by this call".
+ */
 function mayHaveActed(result: AnyResult): boolean {
   if (result.kind === "timeout") return true;
+  if (result.kind === "server_error") return result.status !== 503;
   if (result.kind !== "network") return false;
   const code = (result.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   return !(typeof code === "string" && NOT_SENT.has(code));
@@ -231,8 +239,9 @@ export function createApiClient<Paths extends object, Index extends OperationInd
         const missing = checkPresent(name, value);
         if (missing) return refuse(name, missing);
         const serialized = serializePathParam(name, value, styles);
-        const bad =
-          checkSegment(name, typeof value === "object" ? serialized : String(value)) ?? checkSegment(name, serialized);
+        // The raw value too: `%2e%2e` is encoded harmlessly, but it is refused all the same.
+        const raw = typeof value === "object" ? undefined : String(value);
+        const bad = (raw === undefined ? undefined : checkSegment(name, raw)) ?? checkSegment(name, serialized);
         if (bad) return refuse(name, bad);
         built = built.replace(`{${name}}`, serialized);
       }

@@ -63,7 +63,11 @@ type IsPaginated<E extends OperationEntry> = E extends { paginated: object } ? t
 export type MethodOptions<Op, E extends OperationEntry> = FlatQuery<Op, E> &
   Pick<ParamsOf<Op>, ("header" | "cookie") & keyof ParamsOf<Op>> &
   RequestBodyOption<Op> & { query?: Partial<QueryOf<Op>> } & CallOptions &
-  (IsPaginated<E> extends true ? PaginateOptions : Empty);
+  (IsPaginated<E> extends true
+    ? E extends { paginated: { first: readonly string[] } }
+      ? PaginateOptions
+      : Omit<PaginateOptions, "first">
+    : Empty);
 
 /** What a named method returns: a `Paginator` for a paginated GET, else a promise of its result. */
 export type MethodResult<Op, E extends OperationEntry> =
@@ -85,9 +89,16 @@ export type OperationMethods<Paths, Index extends OperationIndex> = {
   readonly [Name in keyof Index]: OperationMethod<Paths, Index[Name]>;
 };
 
-/** Option names a named method reads itself; any other key must be one of the entry's `query` names. */
-const OWN_OPTIONS = new Set(["body", "query", "header", "cookie", "headers", "signal", "timeout", "retry"]);
-const PAGE_OPTIONS = new Set(["maxItems", "maxPages", "first"]);
+/**
+ * Option names a named method reads itself; any other key must be one of the entry's `query`
+ * names. The pipeline imports these too: a query parameter named like one of them is not
+ * offered as an option (scripts/build/operation-index.ts), callers pass it inside `query`.
+ */
+export const CALL_OPTIONS = ["body", "query", "header", "cookie", "headers", "signal", "timeout", "retry"] as const;
+/** What only a paginated method reads (besides `first`, which is also a query parameter). */
+export const PAGE_ONLY_OPTIONS = ["maxItems", "maxPages"] as const;
+const OWN_OPTIONS = new Set<string>(CALL_OPTIONS);
+const PAGE_OPTIONS = new Set<string>([...PAGE_ONLY_OPTIONS, "first"]);
 
 export interface PathCallInit {
   params: { path: Record<string, unknown>; query: Record<string, unknown>; header?: unknown; cookie?: unknown };
@@ -107,9 +118,13 @@ export function toPathInit(entry: OperationEntry, args: readonly unknown[]): Pat
   const { query: explicit, header, cookie, ...rest } = options;
   const flat: Record<string, unknown> = {};
   const init: PathCallInit = { params: { path, query: {} } };
+  const pageOption = (key: string) =>
+    entry.paginated !== undefined && PAGE_OPTIONS.has(key) && (key !== "first" || entry.paginated.first !== undefined);
   for (const [key, value] of Object.entries(rest)) {
-    if (entry.query.includes(key) && !(entry.paginated && PAGE_OPTIONS.has(key))) flat[key] = value;
-    else if (OWN_OPTIONS.has(key) || (entry.paginated && PAGE_OPTIONS.has(key))) init[key] = value;
+    if (value === undefined) continue;
+    if (pageOption(key)) init[key] = value;
+    else if (entry.query.includes(key)) flat[key] = value;
+    else if (OWN_OPTIONS.has(key)) init[key] = value;
     else return key;
   }
   const query = { ...(explicit as Record<string, unknown> | undefined) };

@@ -58,6 +58,12 @@ export function paginator<Item, Page extends PageShape<Item>>(
   async function* pages(): AsyncGenerator<Page, undefined> {
     // Page size is checked here, not by the generic parameter checks: only pagination gives
     // `first` its meaning (v3 concept page "Pagination": page size).
+    const pageSize = locations.first;
+    if (first !== undefined && pageSize === undefined) {
+      throw new DevinApiError(
+        invalidInput(describe.method, describe.path, "first", "the operation declares no page size (`first`)"),
+      );
+    }
     if (first !== undefined && !(Number.isInteger(first) && first >= 1)) {
       throw new DevinApiError(
         invalidInput(describe.method, describe.path, "first", "`first` (page size) must be an integer >= 1"),
@@ -69,7 +75,7 @@ export function paginator<Item, Page extends PageShape<Item>>(
     let itemCount = 0;
     while (pageCount < maxPages && itemCount < maxItems) {
       let query: Record<string, unknown> = { ...callInit.params?.query };
-      if (first !== undefined) query = withValue(query, locations.first ?? TOP_LEVEL.first ?? [], first);
+      if (first !== undefined && pageSize !== undefined) query = withValue(query, pageSize, first);
       if (after !== undefined) query = withValue(query, locations.after, after);
       const result = await call({ ...callInit, params: { ...callInit.params, query } });
       if (result.kind !== "ok") throw new DevinApiError(result);

@@ -105,10 +105,11 @@ export interface Unexpected extends CallInfo {
 }
 
 /**
- * A 409 from a DELETE that declares 409, after an earlier attempt of the same call whose
- * outcome is unknown (the connection broke after the request was sent, or it timed out): that
- * attempt most likely did it and its response was lost. Distinct from `ok` (done by this
- * call, confirmed) and from `conflict` (it was already so before this call).
+ * A 409 from a DELETE that declares 409, after an earlier attempt of the same call that may
+ * have been acted on (the connection broke after the request was sent, it timed out, or a
+ * gateway answered 502 or 504): that attempt most likely did it and its response was lost.
+ * Distinct from `ok` (done by this call, confirmed) and from `conflict` (it was already so
+ * before this call).
  */
 export interface AlreadyRevoked<B = unknown> extends Omit<Conflict<B>, "kind"> {
   kind: "already_revoked";

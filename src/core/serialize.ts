@@ -33,7 +33,8 @@ export class SerializeError extends Error {
   }
 }
 
-const DEFAULT_STYLE: Record<ParamLocation, string> = {
+/** OpenAPI 3.1 §4.8.12.4: the default `style` per location; `explode` defaults to true only for `form`. */
+export const DEFAULT_STYLE: Readonly<Record<ParamLocation, string>> = {
   path: "simple",
   query: "form",
   header: "simple",
@@ -173,7 +174,7 @@ export function serializeQuery(query: Record<string, unknown> | undefined, table
     if (Array.isArray(value)) {
       const items = value.map((v, i) => enc(leaf(name, v, `item ${i} of query parameter \`${name}\``)));
       if (items.length === 0) continue;
-      if (explode && style === "form") for (const v of items) parts.push(`${key}=${v}`);
+      if (explode) for (const v of items) parts.push(`${key}=${v}`);
       else parts.push(`${key}=${items.join(delimiter)}`);
       continue;
     }

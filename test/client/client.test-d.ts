@@ -9,6 +9,7 @@ import {
   type DevinApiError,
   type DevinErrorKind,
   isNotFound,
+  type MethodOptions,
   type OperationIndex,
   type Paginator,
   type Result,
@@ -303,5 +304,20 @@ describe("generic over any generated paths", () => {
     }
     // @ts-expect-error the widget_id path argument is missing
     widgets.deleteWidget();
+  });
+});
+
+describe("page size", () => {
+  type ListOp = {
+    parameters: { query?: { after?: string } };
+    responses: { 200: { content: { "application/json": { items: string[]; has_next_page?: boolean } } } };
+  };
+  type Entry = { method: "get"; path: "/p"; pathParams: []; query: ["after"] };
+
+  test("a paginated operation takes `first` only when it declares a page size", () => {
+    expectTypeOf<MethodOptions<ListOp, Entry & { paginated: { after: ["after"] } }>>().not.toHaveProperty("first");
+    expectTypeOf<MethodOptions<ListOp, Entry & { paginated: { after: ["after"]; first: ["first"] } }>>().toHaveProperty(
+      "first",
+    );
   });
 });

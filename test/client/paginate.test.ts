@@ -1,4 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { createApiClient } from "../../src/core/client.ts";
+import type { OperationIndex } from "../../src/core/operations.ts";
 import { DevinApiError, isDevinApiError } from "../../src/index.ts";
 import { makeSecrets, makeSessions, seedOrganizations } from "../support/fixture-server.ts";
 import { createFixtureClient, fixtureClient, json, SECRETS, SESSIONS, tinyServer } from "./helpers.ts";
@@ -162,5 +164,30 @@ describe("paginate against a broken server", () => {
     expect(pages).toEqual([{ items: [{ session_id: "s" }] }]);
     expect(pages[0]?.has_next_page).toBeUndefined();
     expect(hits).toBe(1);
+  });
+});
+
+describe("page size of an operation that declares none", () => {
+  const index = {
+    listPlain: { method: "get", path: "/plain", pathParams: [], query: ["after"], paginated: { after: ["after"] } },
+  } as const satisfies OperationIndex;
+
+  test("`first` is refused before anything is sent, by name and by path", async () => {
+    const tiny = await tinyServer((_req, res) => json(res, 200, { items: [], has_next_page: false, end_cursor: null }));
+    const plain = createApiClient<never, typeof index>({ baseUrl: tiny.url, operations: index });
+    const byName = (plain.listPlain as (o: object) => AsyncIterable<unknown>)({ first: 5 });
+    const byPath = (plain as unknown as { paginate(p: string, i: object): AsyncIterable<unknown> }).paginate("/plain", {
+      first: 5,
+    });
+    for (const pages of [byName, byPath]) {
+      await expect(pages[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+        kind: "invalid_input",
+        result: { param: "first", attempts: 0 },
+      });
+    }
+    // Without `first` the same operation pages as usual.
+    for await (const _ of (plain.listPlain as () => AsyncIterable<unknown>)()) break;
+    await tiny.close();
+    expect(tiny.hits()).toBe(1);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { createApiClient } from "../../src/core/client.ts";
+import type { OperationIndex } from "../../src/core/operations.ts";
 import { defaultRetry, parseRetryAfter, retryDelay, shouldRetry } from "../../src/core/retry.ts";
 import {
   createFixtureClient,
@@ -8,6 +10,7 @@ import {
   instantClock,
   SECRET,
   SESSIONS,
+  tinyServer,
 } from "./helpers.ts";
 
 const { server, client, sleeps } = await fixtureClient();
@@ -166,5 +169,61 @@ describe("the policy functions", () => {
     ["absent", null, undefined],
   ])("parseRetryAfter reads %s", (_name, value, want) => {
     expect(parseRetryAfter(value, FIXED_NOW)).toBe(want);
+  });
+});
+
+describe("already_revoked: a 409 on a retried DELETE that declares 409", () => {
+  const index = {
+    removeThing: { method: "delete", path: "/things/{id}", pathParams: ["id"], query: [], conflictMeansDone: true },
+    dropThing: { method: "delete", path: "/other/{id}", pathParams: ["id"], query: [] },
+  } as const satisfies OperationIndex;
+
+  /** A server answering the given statuses in turn (409s with a problem body), and a client that retries DELETE. */
+  async function scenario(statuses: number[], lose = false) {
+    const server = await tinyServer((_req, res, hit) => {
+      const status = statuses[hit - 1] ?? 500;
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(status === 200 ? {} : { detail: `status ${status}` }));
+    });
+    const client = createApiClient<never, typeof index>({
+      baseUrl: server.url,
+      operations: index,
+      clock: instantClock().clock,
+      retry: { methods: ["DELETE"], statuses: [429, 502, 503, 504] },
+      ...(lose && { middleware: [dropFirstResponse()] }),
+    });
+    return { server, client };
+  }
+
+  test.each([
+    ["a lost response (the server acted, the answer never arrived)", [200, 409], true, "already_revoked"],
+    ["a 504 from a gateway (the upstream may have acted)", [504, 409], false, "already_revoked"],
+    ["a 502 from a gateway (the upstream may have acted)", [502, 409], false, "already_revoked"],
+    ["a 503 (the server did not act)", [503, 409], false, "conflict"],
+    ["a 429 (the server did not act)", [429, 409], false, "conflict"],
+    ["no earlier attempt", [409], false, "conflict"],
+  ] as const)("after %s: %s", async (_name, statuses, lose, kind) => {
+    const { server, client } = await scenario([...statuses], lose);
+    const result = await (client.removeThing as (id: string) => Promise<{ kind: string; attempts: number }>)("t1");
+    await server.close();
+    expect(result).toMatchObject({ kind, attempts: statuses.length });
+    expect(server.hits()).toBe(statuses.length);
+  });
+
+  test("a DELETE that does not declare 409 keeps it a conflict, even after a lost response", async () => {
+    const { server, client } = await scenario([200, 409], true);
+    const result = await (client.dropThing as (id: string) => Promise<{ kind: string }>)("t1");
+    await server.close();
+    expect(result).toMatchObject({ kind: "conflict", attempts: 2 });
+  });
+
+  test("through the path-based DELETE it stays a conflict", async () => {
+    const { server, client } = await scenario([504, 409]);
+    const result = await (client as unknown as { DELETE(p: string, i: object): Promise<{ kind: string }> }).DELETE(
+      "/things/{id}",
+      { params: { path: { id: "t1" } } },
+    );
+    await server.close();
+    expect(result).toMatchObject({ kind: "conflict", attempts: 2 });
   });
 });

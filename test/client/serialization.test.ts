@@ -8,6 +8,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { buildOperationIndex } from "../../scripts/build/operation-index.ts";
 import { createApiClient } from "../../src/core/client.ts";
 import type { OperationIndex } from "../../src/core/operations.ts";
 
@@ -533,9 +534,73 @@ describe("named methods from the operation index", () => {
     expectRefused(await client.listThings(".."), "org_id");
   });
 
+  test("ignores an option whose value is undefined, as an absent one", async () => {
+    const result = await client.listThings("org-1", { first: 2, bogus: undefined } as never);
+    expect(result).toMatchObject({ kind: "ok" });
+    expect(server.requests.map((r) => r.url)).toEqual(["/v3/organizations/org-1/things?first=2"]);
+  });
+
   test("refuses an unknown option key, naming it, and nothing reaches the server", async () => {
     const result = await client.listThings("org-1", { stauts: "x" } as never);
     expectRefused(result, "stauts");
     expect((result as { message: string }).message).toContain("stauts");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// From the spec to the wire: the pipeline's index generator feeds the client
+
+describe("parameters declared in a spec go over the wire as declared", () => {
+  const array = { type: "array", items: { type: "string" } };
+  const object = { type: "object", properties: { a: { type: "string" }, b: { type: "string" } } };
+  const cases: [string, Record<string, unknown>, unknown, string][] = [
+    ["form (no style declared), array", { schema: array }, ["x", "y"], "p=x&p=y"],
+    ["form with explode false, array", { explode: false, schema: array }, ["x", "y"], "p=x,y"],
+    ["form (no style declared), object", { schema: object }, { a: "1", b: "2" }, "a=1&b=2"],
+    ["form with explode false, object", { explode: false, schema: object }, { a: "1", b: "2" }, "p=a,1,b,2"],
+    ["spaceDelimited, array", { style: "spaceDelimited", schema: array }, ["x", "y"], "p=x%20y"],
+    [
+      "spaceDelimited with explode, array",
+      { style: "spaceDelimited", explode: true, schema: array },
+      ["x", "y"],
+      "p=x&p=y",
+    ],
+    ["pipeDelimited, array", { style: "pipeDelimited", schema: array }, ["x", "y"], "p=x|y"],
+    [
+      "pipeDelimited with explode, array",
+      { style: "pipeDelimited", explode: true, schema: array },
+      ["x", "y"],
+      "p=x&p=y",
+    ],
+    ["deepObject", { style: "deepObject", explode: true, schema: object }, { a: "1", b: "2" }, "p[a]=1&p[b]=2"],
+    ["allowReserved", { allowReserved: true, schema: { type: "string" } }, "a/b:c", "p=a/b:c"],
+    [
+      "content application/json",
+      { content: { "application/json": { schema: object } } },
+      { a: "1" },
+      "p=%7B%22a%22%3A%221%22%7D",
+    ],
+  ];
+
+  test.each(cases)("%s", async (_name, declared, value, want) => {
+    const spec = {
+      paths: {
+        "/declared": {
+          get: {
+            operationId: "getDeclared",
+            parameters: [{ name: "p", in: "query", ...declared }],
+            responses: { "200": { description: "ok" } },
+          },
+        },
+      },
+    };
+    const operations = Object.fromEntries(buildOperationIndex(spec));
+    const client = createApiClient<Record<string, never>, OperationIndex>({ baseUrl: server.url, operations });
+    server.reset();
+    const result = await (
+      client as unknown as Record<string, (path: string, init: object) => Promise<{ kind: string }>>
+    ).GET?.("/declared", { params: { query: { p: value } } });
+    expect(result?.kind).toBe("ok");
+    expect(server.requests.map((r) => r.url)).toEqual([`/declared?${want}`]);
   });
 });

@@ -80,6 +80,23 @@ describe("the change report rates each change for users of the typed client", ()
     ]);
   });
 
+  it("rates a renamed operation (a new operationId, so a new method name) major", async () => {
+    const report = await compareBundles(
+      baseText,
+      mutated((b) => {
+        b.paths[LIST].get.operationId = "handle_list_all_secrets_v3_organizations__org_id__secrets_get";
+      }),
+    );
+    expect(report.bump).toBe("major");
+    expect(report.changes).toEqual([
+      expect.objectContaining({
+        impact: "major",
+        subject: `GET ${LIST}`,
+        message: expect.stringMatching(/operationId/i),
+      }),
+    ]);
+  });
+
   it("rates a removed component schema major, by its name", async () => {
     const withWidget = mutated((b) => {
       b.components.schemas.Widget = unrelatedSchema;

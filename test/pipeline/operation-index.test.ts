@@ -151,6 +151,33 @@ describe("the operation index", () => {
     });
   });
 
+  test("finds the cursor inside an object query parameter that is not the only query parameter", () => {
+    const index = buildOperationIndex({
+      paths: {
+        "/things": {
+          get: op("listThings", {
+            parameters: [
+              {
+                name: "qs",
+                in: "query",
+                schema: { type: "object", properties: { first: { type: "integer" }, after: { type: "string" } } },
+              },
+              { name: "x", in: "query", schema: { type: "string" } },
+            ],
+            responses: page({ type: "string" }),
+          }),
+        },
+      },
+    });
+    // Two query parameters: no query model, so `qs` is an option of its own; pagination still
+    // knows where its cursor goes.
+    expect(index.get("listThings")).toMatchObject({
+      query: ["qs", "x"],
+      paginated: { after: ["qs", "after"], first: ["qs", "first"] },
+    });
+    expect(index.get("listThings")).not.toHaveProperty("queryModel");
+  });
+
   test("records a parameter's serialisation only where it differs from OpenAPI's default", () => {
     const index = buildOperationIndex({
       paths: {
@@ -161,6 +188,8 @@ describe("the operation index", () => {
               { name: "ids", in: "query", style: "form", explode: true, schema: { type: "array" } },
               { name: "csv", in: "query", explode: false, schema: { type: "array" } },
               { name: "filter", in: "query", style: "deepObject", explode: true, schema: { type: "object" } },
+              { name: "spaced", in: "query", style: "spaceDelimited", schema: { type: "array" } },
+              { name: "piped", in: "query", style: "pipeDelimited", explode: true, schema: { type: "array" } },
               { name: "raw", in: "query", allowReserved: true, schema: { type: "string" } },
               { name: "json", in: "query", content: { "application/json": { schema: { type: "object" } } } },
               { name: "x-list", in: "header", explode: true, schema: { type: "array" } },
@@ -172,7 +201,10 @@ describe("the operation index", () => {
     expect(index.get("getThing")?.serialization).toEqual({
       query: {
         csv: { explode: false },
-        filter: { style: "deepObject" },
+        // explode defaults by the declared style (false for all but form), not by the location.
+        filter: { style: "deepObject", explode: true },
+        spaced: { style: "spaceDelimited" },
+        piped: { style: "pipeDelimited", explode: true },
         raw: { allowReserved: true },
         json: { content: "application/json" },
       },
