@@ -30,25 +30,30 @@ export interface DevinClientOptions
   baseUrl?: string | undefined;
 }
 
+/** The named methods a client for `Paths` has: the generated ones for the generated `paths`, else none. */
+type IndexFor<Paths> = [Paths] extends [paths] ? DevinOperations : Empty;
+
 /**
  * A client for the Devin API: every operation of generated/ by its method name
  * (`client.<name>(...pathParams, options)`) and by path (`client.GET(path, { params })`).
- * A client for another `paths` type keeps the
- * path-based calls; named methods exist for the generated operations only.
+ * A client for another `paths` type keeps the path-based calls only; for another API with an
+ * index of its own, use `createApiClient`.
  */
-export type DevinClient<Paths = paths> = ApiClient<Paths, [Paths] extends [paths] ? DevinOperations : Empty>;
+export type DevinClient<Paths = paths> = ApiClient<Paths, IndexFor<Paths>>;
 
 export function createDevinClient<Paths extends object = paths>(options: DevinClientOptions = {}): DevinClient<Paths> {
   // Read through globalThis so browsers and edge runtimes without `process` still load the module.
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  // The index is passed whatever `Paths` is (types do not exist at run time); for another
+  // `paths` its methods are simply not in the client's type.
   const operations: OperationIndex = operationIndex;
-  return createApiClient<Paths, [Paths] extends [paths] ? DevinOperations : Empty>({
+  return createApiClient<Paths, IndexFor<Paths>>({
     ...options,
     baseUrl: options.baseUrl ?? (env?.DEVIN_API_BASE_URL || DEFAULT_BASE_URL),
     token: options.token ?? env?.DEVIN_API_KEY,
     requireToken: true,
     tokenHint: "pass `token` to createDevinClient or set DEVIN_API_KEY (a service-user key, prefix `cog_`)",
-    operations: operations as [Paths] extends [paths] ? DevinOperations : Empty,
+    operations: operations as IndexFor<Paths>,
   });
 }
 
