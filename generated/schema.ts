@@ -256,7 +256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                     "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -295,7 +295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                     "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };

@@ -23,7 +23,8 @@ type Secret = components["schemas"]["SecretResponse"];
 type SessionPage = components["schemas"]["PaginatedResponse_SessionResponse_"];
 type SecretPage = components["schemas"]["PaginatedResponse_SecretResponse_"];
 type ProblemDetail = components["schemas"]["ProblemDetail"];
-type ValidationBody = components["schemas"]["HTTPValidationError"] | components["schemas"]["ErrorResponse"];
+// 422 under either media type accepts both documented bodies (overlay 20): one schema.
+type ValidationBody = components["schemas"]["ErrorResponse"];
 type DeleteSecretResult = Awaited<ReturnType<FixtureClient["deleteSecret"]>>;
 
 const client = createFixtureClient({ token: "cog_x" });

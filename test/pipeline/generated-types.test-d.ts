@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { paths } from "../../generated/schema.ts";
+import type { components, paths } from "../../generated/schema.ts";
 import type { paths as FixturePaths } from "../fixtures/project/generated/schema.ts";
 
 type List = paths["/v3beta1/enterprise/service-users/{service_user_id}/api-keys"]["get"];
@@ -21,6 +21,17 @@ describe("generated/schema.ts", () => {
 
   it("documented endpoints: gives every operation 401, 403 and 429", () => {
     expectTypeOf<keyof List["responses"]>().toEqualTypeOf<200 | 401 | 403 | 422 | 429>();
+  });
+
+  it("documented endpoints: types 422 as ErrorResponse under both media types (overlay 20)", () => {
+    type ErrorResponse = components["schemas"]["ErrorResponse"];
+    expectTypeOf<List["responses"][422]["content"]["application/json"]>().toEqualTypeOf<ErrorResponse>();
+    expectTypeOf<List["responses"][422]["content"]["application/problem+json"]>().toEqualTypeOf<ErrorResponse>();
+    expectTypeOf<Revoke["responses"][422]["content"]["application/json"]>().toEqualTypeOf<ErrorResponse>();
+    expectTypeOf<Revoke["responses"][422]["content"]["application/problem+json"]>().toEqualTypeOf<ErrorResponse>();
+    // The legacy body's `detail` still admits the {loc, msg, type} list the client reads issues from.
+    type Detail = components["schemas"]["LegacyErrorResponse"]["detail"];
+    expectTypeOf<Extract<Detail, unknown[]>[number]["loc"]>().toEqualTypeOf<(string | number)[]>();
   });
 
   it("documented endpoints: types the paginated response, with has_next_page optional", () => {
