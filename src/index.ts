@@ -18,6 +18,7 @@ export type { PaginateOptions, Paginator } from "./core/paginate.ts";
 export {
   type Aborted,
   type AlreadyRevoked,
+  type AnyFailure,
   type AnyResult,
   type CallInfo,
   type Conflict,

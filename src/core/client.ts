@@ -5,10 +5,21 @@
  * endpoint of any API.
  */
 import createClient, { type HeadersOptions, type Middleware, mergeHeaders } from "openapi-fetch";
-import { failureFromResponse, failureFromThrow, invalidInput, successFromResponse } from "./failures.ts";
+import {
+  aborted,
+  alreadyRevoked,
+  type FailureContext,
+  failureContext,
+  failureFromResponse,
+  failureFromThrow,
+  invalidInput,
+  requestIdOf,
+  successFromResponse,
+  tooLarge,
+} from "./failures.ts";
 import { type OperationEntry, type OperationIndex, type OperationMethods, toPathInit } from "./operations.ts";
 import { type PaginateOptions, type Paginator, paginator } from "./paginate.ts";
-import type { AnyResult, CallInfo, Failure, Result } from "./result.ts";
+import type { AnyResult, CallInfo, Conflict, Failure, Result } from "./result.ts";
 import { type Clock, defaultClock, defaultRetry, type RetryOptions, retryDelay, shouldRetry } from "./retry.ts";
 import {
   SerializeError,
@@ -80,6 +91,21 @@ export interface ApiClientOptions<Index extends OperationIndex = Empty> {
    */
   middleware?: Middleware[];
   /**
+   * Largest response body read, in bytes (counted while it streams in, and refused at once when
+   * `Content-Length` says more). A larger body ends the attempt as `unexpected` with reason
+   * `too_large`, never retried; error bodies are read under the same cap. A page of the Devin
+   * API is tens of kB. A call can pass its own.
+   * @default 10485760 (10 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Follow HTTP redirects as `fetch` does. Off by default: the API does not redirect, and a
+   * followed redirect would replay the request (a DELETE, the token) at another address; a
+   * 3xx is reported as `unexpected` with reason `redirect` and its `location`.
+   * @default false
+   */
+  followRedirects?: boolean;
+  /**
    * Time sources for retries; tests inject these to avoid real waiting.
    * @default { sleep: setTimeout-based, now: Date.now, random: Math.random }
    */
@@ -133,6 +159,91 @@ interface Outcome {
 }
 
 const NO_RETRY: RetryOptions = { ...defaultRetry, maxRetries: 0 };
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** What one attempt's `fetch` saw: whether the request left, and the response before middleware. */
+interface Exchange {
+  sent: boolean;
+  response: Response | undefined;
+  /** The body went over `maxResponseBytes`. */
+  over: boolean;
+}
+
+/** Thrown by a capped body read; turned into `too_large` by the attempt. */
+class TooLarge extends Error {
+  override readonly name = "TooLarge";
+}
+
+/**
+ * The body as text, read chunk by chunk and abandoned (the stream cancelled, so the
+ * connection closes) as soon as it passes `limit` bytes: a hostile or broken server cannot
+ * make the client hold more than that.
+ */
+async function readCapped(response: Response, limit: number, exchange: Exchange): Promise<string> {
+  const body = response.body;
+  if (body === null) return "";
+  if (Number(response.headers.get("content-length")) > limit) {
+    exchange.over = true;
+    await body.cancel().catch(() => {});
+    throw new TooLarge();
+  }
+  // A declared length within the limit is all the body can be (undici enforces the framing):
+  // read it in one go, as the common small page is.
+  if (response.headers.has("content-length")) return response.text();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      exchange.over = true;
+      await reader.cancel().catch(() => {});
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  const decoder = new TextDecoder();
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return decoder.decode(all);
+}
+
+/**
+ * A non-2xx response whose body openapi-fetch will read in full (`response.text()`), given a
+ * body that errors, and cancels the real one, past `limit` bytes.
+ */
+function capErrorBody(response: Response, limit: number, exchange: Exchange): Response {
+  const source = response.body;
+  if (source === null) return response;
+  const reader = source.getReader();
+  let size = 0;
+  const over = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    exchange.over = true;
+    reader.cancel().catch(() => {});
+    controller.error(new TooLarge());
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (Number(response.headers.get("content-length")) > limit) over(controller);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      size += value.byteLength;
+      if (size > limit) return over(controller);
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
 // Connection errors that happen before a request leaves: the server cannot have acted on it.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
@@ -168,15 +279,19 @@ export function createApiClient<Paths extends object, Index extends OperationInd
     options.token !== undefined || options.requireToken
       ? checkToken(options.token, options.tokenHint ?? "pass `token`")
       : undefined;
+  const ctx: FailureContext = failureContext(token);
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const baseFetch = options.fetch ?? ((input: Request) => globalThis.fetch(input));
+  const clientMaxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const raw = createClient<Paths>({
     baseUrl,
+    // openapi-fetch follows by default; here a 3xx comes back as a response, reported as `redirect`.
+    redirect: options.followRedirects ? "follow" : "manual",
     headers: mergeHeaders(
       { accept: "application/json" },
       options.headers,
       token === undefined ? {} : { authorization: `Bearer ${token}` },
     ),
-    ...(options.fetch && { fetch: options.fetch }),
   });
   if (options.middleware) raw.use(...options.middleware);
   const clock: Clock = { ...defaultClock, ...options.clock };
@@ -189,36 +304,67 @@ export function createApiClient<Paths extends object, Index extends OperationInd
   // Typed loosely inside: the public signatures above carry the per-operation types.
   const request = raw.request as unknown as (m: string, p: string, i: object) => ReturnType<typeof raw.GET>;
 
-  async function attempt(method: string, path: string, init: AnyInit, timeoutMs: number, info: CallInfo) {
+  async function attempt(
+    method: string,
+    path: string,
+    init: AnyInit,
+    timeoutMs: number,
+    maxBytes: number,
+    info: CallInfo,
+  ): Promise<AnyResult> {
     const caller = init.signal;
+    // A timer cleared when the attempt ends, not AbortSignal.timeout: thousands of calls would
+    // otherwise leave thousands of pending 60 s timers behind (measured at concurrency 50).
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut = false;
-    let signal = caller;
-    let onAbort: (() => void) | undefined;
+    let deadline: AbortSignal | undefined;
     if (timeoutMs > 0) {
       const controller = new AbortController();
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new DOMException(`Timed out after ${timeoutMs} ms`, "TimeoutError"));
-      }, timeoutMs);
-      if (caller) {
-        onAbort = () => controller.abort(caller.reason);
-        if (caller.aborted) onAbort();
-        else caller.addEventListener("abort", onAbort, { once: true });
-      }
-      signal = controller.signal;
+      timer = setTimeout(
+        () => controller.abort(new DOMException(`Timed out after ${timeoutMs} ms`, "TimeoutError")),
+        timeoutMs,
+      );
+      deadline = controller.signal;
     }
+    const signal = deadline && caller ? AbortSignal.any([caller, deadline]) : (deadline ?? caller);
+    const exchange: Exchange = { sent: false, response: undefined, over: false };
+    // Per attempt: marks the moment the request leaves, and caps an error body that openapi-fetch reads.
+    const fetch = async (input: Request) => {
+      exchange.sent = true;
+      const response = await baseFetch(input);
+      exchange.response = response;
+      return response.ok ? response : capErrorBody(response, maxBytes, exchange);
+    };
     try {
-      const { error, response } = await request(method, path, { ...init, parseAs: "stream", signal });
-      info.requestId = response.headers.get("x-request-id") ?? undefined;
-      if (!response.ok) return failureFromResponse(info, response, error, clock.now());
+      const { error, response } = await request(method, path, { ...init, parseAs: "stream", signal, fetch });
+      info.requestId = requestIdOf(ctx, response);
+      if (!response.ok) return failureFromResponse(ctx, info, response, error, clock.now());
       const empty = response.status === 204 || method === "HEAD";
-      return successFromResponse(info, response, empty ? undefined : await response.text());
+      return successFromResponse(
+        ctx,
+        info,
+        response,
+        empty ? undefined : await readCapped(response, maxBytes, exchange),
+      );
     } catch (thrown) {
-      return failureFromThrow(info, thrown, caller, timedOut, timeoutMs);
+      const response = exchange.response;
+      if (response && (exchange.over || thrown instanceof TooLarge)) return tooLarge(ctx, info, response, maxBytes);
+      // A string or buffer too large for the engine: certain to fail again.
+      if (response && thrown instanceof RangeError) return tooLarge(ctx, info, response, maxBytes, thrown);
+      // Thrown while the request was being built (a body JSON cannot hold, an invalid URL): nothing was sent.
+      if (
+        !exchange.sent &&
+        (thrown instanceof TypeError || thrown instanceof URIError || thrown instanceof RangeError)
+      ) {
+        return invalidInput(
+          method,
+          path,
+          "request",
+          `the request could not be built (${thrown.name}: ${ctx.redact(thrown.message)})`,
+        );
+      }
+      return failureFromThrow(ctx, info, thrown, caller, deadline?.aborted === true, timeoutMs);
     } finally {
       clearTimeout(timer);
-      if (onAbort) caller?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -291,9 +437,16 @@ export function createApiClient<Paths extends object, Index extends OperationInd
   }
 
   async function callWithOutcome(method: string, path: string, init: AnyInit = {}): Promise<Outcome> {
-    const { timeout = clientTimeout, retry, ...rest } = init;
+    const { timeout = clientTimeout, retry, maxResponseBytes = clientMaxBytes, ...rest } = init;
     const prepared = prepare(method, path, rest);
     if ("kind" in prepared) return { result: prepared as Failure, unknownBefore: false };
+    // Aborted before the call: nothing is sent, no attempt is counted.
+    if (rest.signal?.aborted) {
+      return {
+        result: aborted({ method, path, requestId: undefined, attempts: 0 }, rest.signal),
+        unknownBefore: false,
+      };
+    }
     const policy: RetryOptions =
       retry === false
         ? NO_RETRY
@@ -303,15 +456,13 @@ export function createApiClient<Paths extends object, Index extends OperationInd
     let unknownBefore = false;
     for (let attempts = 1; ; attempts++) {
       const info: CallInfo = { method, path, requestId: undefined, attempts };
-      const result = await attempt(method, path, prepared, timeout as number, info);
+      const result = await attempt(method, path, prepared, timeout as number, maxResponseBytes as number, info);
       if (result.kind === "ok" || !shouldRetry(result as Failure, method, attempts, policy)) {
         return { result, unknownBefore };
       }
       unknownBefore ||= mayHaveActed(result);
       await clock.sleep(retryDelay(result as Failure, attempts, policy, clock.random), rest.signal);
-      if (rest.signal?.aborted) {
-        return { result: failureFromThrow(info, rest.signal.reason, rest.signal, false, 0), unknownBefore };
-      }
+      if (rest.signal?.aborted) return { result: aborted(info, rest.signal), unknownBefore };
     }
   }
 
@@ -335,7 +486,7 @@ export function createApiClient<Paths extends object, Index extends OperationInd
       if (entry.paginated) return paginate(entry.path, init as AnyInit, entry);
       return callWithOutcome(method, entry.path, init as AnyInit).then(({ result, unknownBefore }) =>
         entry.conflictMeansDone && result.kind === "conflict" && unknownBefore
-          ? { ...result, kind: "already_revoked", retried: true }
+          ? alreadyRevoked(result as Conflict)
           : result,
       );
     };

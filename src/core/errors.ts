@@ -3,13 +3,12 @@
  * came from. Recognise it with `isDevinApiError`, which checks `name` so it also works
  * across realms and duplicated package copies (ky `type-guards.ts`).
  */
-import type { AlreadyRevoked, Failure, PaginationFailure } from "./result.ts";
+import type { AnyFailure, Failure, FailureKind } from "./result.ts";
 
-export type DevinErrorKind = Failure["kind"] | AlreadyRevoked["kind"] | PaginationFailure["kind"];
+/** @deprecated The same union as `FailureKind`, its one name now; kept so existing imports compile. */
+export type DevinErrorKind = FailureKind;
 
-export class DevinApiError<
-  F extends Failure | AlreadyRevoked | PaginationFailure = Failure | AlreadyRevoked | PaginationFailure,
-> extends Error {
+export class DevinApiError<F extends AnyFailure = AnyFailure> extends Error {
   override readonly name = "DevinApiError";
   readonly kind: F["kind"];
   readonly status: number | undefined;

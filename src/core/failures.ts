@@ -1,10 +1,56 @@
 /**
- * Turns what one attempt produced (a response and its body, or a thrown error) into a
- * Result. Legacy FastAPI `{"detail": ...}` and RFC 9457 problem+json parse into one shape.
+ * Every failure is built here: what one attempt produced (a response and its body, or a
+ * thrown error) becomes a Result, with one message formatter. Legacy FastAPI
+ * `{"detail": ...}` and RFC 9457 problem+json parse into one shape.
+ *
+ * Server text is hostile until proven otherwise: every string taken from a response (body,
+ * headers, status text, a connection error's text) has the client's token replaced by
+ * `[redacted]` before it is put anywhere, and server text in a message has its control
+ * characters escaped (log injection) and is cut at 300 characters (issue 8, item 1).
  */
 
-import type { AnyResult, CallInfo, Failure, Problem, ValidationIssue } from "./result.ts";
+import type {
+  Aborted,
+  AlreadyRevoked,
+  AnyResult,
+  CallInfo,
+  Conflict,
+  Failure,
+  InvalidInput,
+  NetworkFailure,
+  Ok,
+  PaginationFailure,
+  Problem,
+  RateLimited,
+  ServerError,
+  Timeout,
+  Unexpected,
+  ValidationIssue,
+} from "./result.ts";
 import { parseRetryAfter } from "./retry.ts";
+
+/** What the failure builders need to know about the client; made once per client. */
+export interface FailureContext {
+  /** Every occurrence of the client's token (and its percent-encoded form) replaced by `[redacted]`. */
+  readonly redact: (text: string) => string;
+  /** Whether `text` holds the token; false when the client has none. */
+  readonly holdsToken: (text: string) => boolean;
+}
+
+export const REDACTED = "[redacted]";
+
+export function failureContext(token: string | undefined): FailureContext {
+  if (!token) return { redact: (text) => text, holdsToken: () => false };
+  const forms = [...new Set([token, encodeURIComponent(token)])];
+  const holdsToken = (text: string) => forms.some((form) => text.includes(form));
+  return {
+    holdsToken,
+    redact: (text) => (holdsToken(text) ? forms.reduce((t, form) => t.replaceAll(form, REDACTED), text) : text),
+  };
+}
+
+/** For text that holds no server-chosen secret to redact (already redacted, or the client's own). */
+const NO_REDACT = failureContext(undefined);
 
 const KINDS: Record<number, Failure["kind"]> = {
   401: "unauthorized",
@@ -30,10 +76,33 @@ const HINTS: Record<string, string> = {
   invalid_input: "fix the argument named here; nothing was sent",
 };
 
-const describe = (info: CallInfo, what: string, detail: string | undefined, kind: string): string =>
-  `${info.method} ${info.path} failed: ${what}${detail ? ` - ${detail}` : ""}${
-    info.requestId ? ` (request id ${info.requestId})` : ""
-  }${HINTS[kind] ? `; ${HINTS[kind]}` : ""}`;
+/** Longest piece of server text quoted in a message. */
+const MAX_QUOTE = 300;
+/** Longest `bodyText` kept. */
+const MAX_BODY_TEXT = 500;
+// C0 and C1 controls, DEL, and the JS line separators: a newline or an ANSI escape in a
+// message would forge log lines or recolour a terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Server text made fit for a message: token redacted, control characters escaped, length capped. */
+function quote(ctx: FailureContext, text: string): string {
+  const escaped = ctx
+    .redact(text)
+    .replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escaped.length > MAX_QUOTE ? `${escaped.slice(0, MAX_QUOTE)}…` : escaped;
+}
+
+/**
+ * The one message formatter: "<METHOD> <path> failed: <what>[ - <detail>][ (request id …)]; <hint>".
+ * `detail` is server text (quoted here); `what` and `hint` are the client's own words.
+ */
+function describe(ctx: FailureContext, info: CallInfo, what: string, detail: string | undefined, hint: string): string {
+  const said = detail ? ` - ${quote(ctx, detail)}` : "";
+  const id = info.requestId ? ` (request id ${quote(ctx, info.requestId)})` : "";
+  return `${info.method} ${info.path} failed: ${what}${said}${id}${hint ? `; ${hint}` : ""}`;
+}
 
 type Json = Record<string, unknown> | null | undefined;
 
@@ -41,57 +110,205 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** A copy of parsed JSON with the token redacted from every string, keys included. */
+function redactDeep(ctx: FailureContext, value: unknown): unknown {
+  if (typeof value === "string") return ctx.redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(ctx, v));
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[ctx.redact(k)] = redactDeep(ctx, v);
+  return out;
+}
+
+/**
+ * A copy of `response` without its body whose header values and status text have the token
+ * redacted, so a result never holds a header that echoed it. The response itself when there
+ * is nothing to redact and `always` is false (the success path: no copy per call).
+ */
+function safeResponse(ctx: FailureContext, response: Response, always: boolean): Response {
+  let echoed = ctx.holdsToken(response.statusText);
+  if (!echoed && !always) {
+    response.headers.forEach((value) => {
+      echoed ||= ctx.holdsToken(value);
+    });
+    if (!echoed) return response;
+  }
+  const headers = new Headers();
+  response.headers.forEach((value, name) => {
+    headers.append(name, ctx.redact(value));
+  });
+  return new Response(null, { status: response.status, statusText: ctx.redact(response.statusText), headers });
+}
+
+// Members where problem bodies carry validation issues: FastAPI's `detail`, the `errors`
+// extension of RFC 9457 §3.2 examples, and the `invalid_params` / `violations` names other
+// frameworks use (Zalando problem, Spring).
+const ISSUE_MEMBERS = ["detail", "errors", "invalid_params", "violations"];
+
+function issueOf(item: unknown): ValidationIssue | undefined {
+  if (typeof item !== "object" || item === null) return undefined;
+  const i = item as Record<string, unknown>;
+  const msg = str(i.msg) ?? str(i.message) ?? str(i.detail) ?? str(i.reason);
+  const where = str(i.field) ?? str(i.name) ?? str(i.pointer) ?? str(i.path);
+  const loc = Array.isArray(i.loc) ? (i.loc as (string | number)[]) : where === undefined ? undefined : [where];
+  if (msg === undefined || loc === undefined) return undefined;
+  return { ...i, loc, msg, type: str(i.type) ?? "" };
+}
+
 function issuesOf(body: Json): ValidationIssue[] {
-  const list = Array.isArray(body?.detail) ? body.detail : Array.isArray(body?.errors) ? body.errors : [];
-  return list.filter((i): i is ValidationIssue => typeof i?.msg === "string" && Array.isArray(i.loc));
+  for (const member of ISSUE_MEMBERS) {
+    const list = body?.[member];
+    if (!Array.isArray(list)) continue;
+    const issues = list.map(issueOf).filter((i): i is ValidationIssue => i !== undefined);
+    if (issues.length > 0) return issues;
+  }
+  return [];
 }
 
 function problemOf(body: Json, issues: ValidationIssue[]): Problem {
+  const title = str(body?.title);
+  const joined = issues.length ? issues.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; ") : undefined;
   return {
-    detail:
-      str(body?.detail) ?? (issues.length ? issues.map((i) => `${i.loc.join(".")}: ${i.msg}`).join("; ") : undefined),
-    title: str(body?.title),
+    // README and `Problem`: the sentence the server gave (`detail`, else `title`), or the joined issues.
+    detail: str(body?.detail) ?? joined ?? title,
+    title,
     type: str(body?.type),
     instance: str(body?.instance),
   };
 }
 
-/** Result for a response whose status is not 2xx; `body` is openapi-fetch's `error` (parsed JSON or raw text). */
-export function failureFromResponse(info: CallInfo, response: Response, body: unknown, now: number): Failure {
-  const status = response.status;
-  if (body === undefined || body === "") return unexpected(info, response, "empty_body", "");
-  if (typeof body === "string") return unexpected(info, response, "non_json_body", body);
-  const kind = KINDS[status] ?? (status >= 500 && status < 600 ? "server_error" : undefined);
-  if (!kind) return unexpected(info, response, "undeclared_status", JSON.stringify(body));
-  const json = body as Json;
-  const issues = issuesOf(json);
-  const problem = problemOf(json, issues);
-  const what = `${status} ${problem.title ?? kind}`;
-  const failure = {
-    ...info,
-    kind,
-    ok: false,
-    status,
-    message: describe(info, what, problem.detail, kind),
-    body,
-    problem,
-    response,
-  } as Failure & Record<string, unknown>;
-  if (kind === "validation") failure.issues = issues;
-  if (kind === "rate_limited") failure.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
-  return failure;
+const NO_PROBLEM: Problem = { detail: undefined, title: undefined, type: undefined, instance: undefined };
+
+/** The `x-request-id` header, token redacted. */
+export function requestIdOf(ctx: FailureContext, response: Response): string | undefined {
+  const id = response.headers.get("x-request-id");
+  return id === null ? undefined : ctx.redact(id);
 }
 
-/** Result for a 2xx response, whose body text the caller has read. */
-export function successFromResponse(info: CallInfo, response: Response, text: string | undefined): AnyResult {
-  if (text === undefined) return { ...info, kind: "ok", ok: true, status: response.status, data: undefined, response };
-  if (text === "") return unexpected(info, response, "empty_body", text);
-  try {
-    return { ...info, kind: "ok", ok: true, status: response.status, data: JSON.parse(text), response };
-  } catch {
-    const json = /json/i.test(response.headers.get("content-type") ?? "");
-    return unexpected(info, response, json ? "invalid_json" : "non_json_body", text);
+/**
+ * Result for a response whose status is not 2xx; `body` is openapi-fetch's `error` (parsed
+ * JSON, raw text, or undefined for an empty body).
+ */
+export function failureFromResponse(
+  ctx: FailureContext,
+  info: CallInfo,
+  response: Response,
+  body: unknown,
+  now: number,
+): Failure {
+  const status = response.status;
+  if (status >= 300 && status < 400) return redirect(ctx, info, response, body);
+  const kind = KINDS[status] ?? (status >= 500 && status < 600 ? "server_error" : undefined);
+  const text = typeof body === "string" ? body : body === undefined ? "" : undefined;
+  // A proxy or a load balancer answers 429 and 5xx in text or with no body: still what they say.
+  if (text !== undefined && (kind === "rate_limited" || kind === "server_error")) {
+    return anyBody(ctx, info, response, kind, undefined, text, now);
   }
+  if (text === "") return unexpected(ctx, info, response, "empty_body", "");
+  if (text !== undefined) return unexpected(ctx, info, response, "non_json_body", text);
+  if (!kind) return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(body));
+  if (kind === "rate_limited" || kind === "server_error")
+    return anyBody(ctx, info, response, kind, body, undefined, now);
+  const json = redactDeep(ctx, body) as Json;
+  const issues = issuesOf(json);
+  const problem = problemOf(json, issues);
+  const base = {
+    ...info,
+    ok: false as const,
+    message: describeProblem(ctx, info, status, kind, problem, HINTS[kind] ?? ""),
+    body: json,
+    problem,
+    response: safeResponse(ctx, response, true),
+  };
+  switch (kind) {
+    case "validation":
+      return { ...base, kind, status: 422, issues };
+    case "unauthorized":
+      return { ...base, kind, status: 401 };
+    case "forbidden":
+      return { ...base, kind, status: 403 };
+    case "not_found":
+      return { ...base, kind, status: 404 };
+    case "conflict":
+      return { ...base, kind, status: 409 };
+    default:
+      return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(body));
+  }
+}
+
+function describeProblem(
+  ctx: FailureContext,
+  info: CallInfo,
+  status: number,
+  kind: string,
+  problem: Problem,
+  hint: string,
+): string {
+  const what = `${status} ${problem.title === undefined ? kind : quote(ctx, problem.title)}`;
+  // `detail` falls back to `title`: do not say it twice.
+  const detail = problem.detail === problem.title ? undefined : problem.detail;
+  return describe(ctx, info, what, detail, hint);
+}
+
+/** A 429 or a 5xx, with a JSON body or (`text`) without one. */
+function anyBody(
+  ctx: FailureContext,
+  info: CallInfo,
+  response: Response,
+  kind: "rate_limited" | "server_error",
+  body: unknown,
+  text: string | undefined,
+  now: number,
+): RateLimited | ServerError {
+  const json = text === undefined ? (redactDeep(ctx, body) as Json) : undefined;
+  const problem = json === undefined ? NO_PROBLEM : problemOf(json, issuesOf(json));
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
+  const wait = retryAfterMs === undefined ? undefined : `${Math.ceil(retryAfterMs / 1000)} s`;
+  const hint =
+    wait === undefined ? (HINTS[kind] ?? "") : `the server asked to wait ${wait} (Retry-After) before retrying`;
+  const what = text === undefined ? undefined : text === "" ? "an empty body" : "a body that is not JSON";
+  const base = {
+    ...info,
+    ok: false as const,
+    message: what
+      ? describe(ctx, info, `${response.status} with ${what}`, undefined, hint)
+      : describeProblem(ctx, info, response.status, kind, problem, hint),
+    body: json,
+    bodyText: text === undefined ? undefined : ctx.redact(text).slice(0, MAX_BODY_TEXT),
+    problem,
+    retryAfterMs,
+    response: safeResponse(ctx, response, true),
+  };
+  return kind === "rate_limited"
+    ? ({ ...base, kind, status: 429 } satisfies RateLimited)
+    : ({ ...base, kind, status: response.status } satisfies ServerError);
+}
+
+/** Result for a 2xx response, whose body text the caller has read (`undefined`: no body expected). */
+export function successFromResponse(
+  ctx: FailureContext,
+  info: CallInfo,
+  response: Response,
+  text: string | undefined,
+): AnyResult {
+  if (text === "") return unexpected(ctx, info, response, "empty_body", text);
+  let data: unknown;
+  if (text !== undefined) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      const json = /json/i.test(response.headers.get("content-type") ?? "");
+      return unexpected(ctx, info, response, json ? "invalid_json" : "non_json_body", text);
+    }
+  }
+  return {
+    ...info,
+    kind: "ok",
+    ok: true,
+    status: response.status,
+    data,
+    response: safeResponse(ctx, response, false),
+  } satisfies Ok<unknown>;
 }
 
 const REASONS = {
@@ -101,22 +318,80 @@ const REASONS = {
   invalid_json: "invalid JSON body",
 };
 
-function unexpected(info: CallInfo, response: Response, reason: keyof typeof REASONS, text: string): Failure {
-  const bodyText = text.slice(0, 500);
+function unexpected(
+  ctx: FailureContext,
+  info: CallInfo,
+  response: Response,
+  reason: keyof typeof REASONS,
+  text: string,
+): Unexpected {
   return {
     ...info,
     kind: "unexpected",
     ok: false,
     status: response.status,
     reason,
-    message: describe(info, `${response.status} with ${REASONS[reason]}`, undefined, "unexpected"),
-    bodyText,
-    response,
+    message: describe(ctx, info, `${response.status} with ${REASONS[reason]}`, undefined, HINTS.unexpected ?? ""),
+    bodyText: ctx.redact(text).slice(0, MAX_BODY_TEXT),
+    response: safeResponse(ctx, response, true),
+  };
+}
+
+/** A 3xx: the API does not redirect, and following one would send the request (and token) elsewhere. */
+function redirect(ctx: FailureContext, info: CallInfo, response: Response, body: unknown): Unexpected {
+  const raw = response.headers.get("location");
+  const location = raw === null ? undefined : ctx.redact(raw);
+  const to = location === undefined ? "without a Location" : `to ${quote(ctx, location)}`;
+  return {
+    ...info,
+    kind: "unexpected",
+    ok: false,
+    status: response.status,
+    reason: "redirect",
+    location,
+    message: describe(
+      ctx,
+      info,
+      `${response.status} redirect ${to}`,
+      undefined,
+      "the API does not redirect and the client does not follow redirects: check `baseUrl`, or set `followRedirects: true` to follow them",
+    ),
+    bodyText: typeof body === "string" ? ctx.redact(body).slice(0, MAX_BODY_TEXT) : "",
+    response: safeResponse(ctx, response, true),
+  };
+}
+
+/** A body over `maxResponseBytes` (declared or counted), or one too large to decode: never retried. */
+export function tooLarge(
+  ctx: FailureContext,
+  info: CallInfo,
+  response: Response,
+  limit: number,
+  decodeError?: RangeError,
+): Unexpected {
+  const what = decodeError
+    ? `${response.status} with a body too large to decode (${quote(ctx, decodeError.message)})`
+    : `${response.status} with a body over \`maxResponseBytes\` (${limit} bytes); it was not read further`;
+  return {
+    ...info,
+    kind: "unexpected",
+    ok: false,
+    status: response.status,
+    reason: "too_large",
+    message: describe(
+      ctx,
+      info,
+      what,
+      undefined,
+      "raise `maxResponseBytes` (client option or per call) if a response this large is expected",
+    ),
+    bodyText: "",
+    response: safeResponse(ctx, response, true),
   };
 }
 
 /** Result for a call refused before anything was sent: `param` names the offending argument. */
-export function invalidInput(method: string, path: string, param: string, what: string): Failure {
+export function invalidInput(method: string, path: string, param: string, what: string): InvalidInput {
   return {
     kind: "invalid_input",
     ok: false,
@@ -130,37 +405,101 @@ export function invalidInput(method: string, path: string, param: string, what: 
   };
 }
 
-/** Result for an attempt that threw: the caller's abort, our timeout, or a connection error. */
+/** The caller's signal fired: before the call (`attempts` 0), during an attempt, or during a backoff wait. */
+export function aborted(info: CallInfo, signal: AbortSignal): Aborted {
+  const reason: unknown = signal.reason;
+  // `AbortSignal.timeout(ms)` aborts with a TimeoutError: the caller's deadline, not a cancel.
+  const deadline = (reason as { name?: unknown } | null)?.name === "TimeoutError";
+  const what = deadline ? "the caller's deadline (signal) passed" : "aborted by the caller";
+  return {
+    ...info,
+    kind: "aborted",
+    ok: false,
+    status: undefined,
+    reason,
+    message: describe(NO_REDACT, info, what, undefined, ""),
+  };
+}
+
+/** Result for an attempt that threw: the caller's abort, the attempt's timeout, or a connection error. */
 export function failureFromThrow(
+  ctx: FailureContext,
   info: CallInfo,
   error: unknown,
   callerSignal: AbortSignal | undefined,
   timedOut: boolean,
   timeoutMs: number,
 ): Failure {
-  const base = { ...info, ok: false as const, status: undefined };
-  if (callerSignal?.aborted) {
-    return {
-      ...base,
-      kind: "aborted",
-      reason: callerSignal.reason,
-      message: describe(info, "aborted by the caller", undefined, ""),
-    };
-  }
+  if (callerSignal?.aborted) return aborted(info, callerSignal);
   if (timedOut) {
     return {
-      ...base,
+      ...info,
       kind: "timeout",
+      ok: false,
+      status: undefined,
       timeoutMs,
-      message: describe(info, `no complete response within ${timeoutMs} ms`, undefined, "timeout"),
-    };
+      message: describe(ctx, info, `no complete response within ${timeoutMs} ms`, undefined, HINTS.timeout ?? ""),
+    } satisfies Timeout;
   }
-  const cause = (error as { cause?: { code?: unknown } })?.cause;
-  const detail = str(cause?.code) ?? (error instanceof Error ? error.message : undefined);
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const message = error instanceof Error ? error.message : String(error);
+  // undici says what went wrong in `cause` ("redirect count exceeded", "bad port", ECONNRESET).
+  const said = [str(cause?.message), str(cause?.code)].filter((s) => s !== undefined).join(", ");
+  const detail = said ? `${message} (${said})` : message;
   return {
-    ...base,
+    ...info,
     kind: "network",
-    cause: error,
-    message: describe(info, "network error", detail, "network"),
+    ok: false,
+    status: undefined,
+    cause: safeCause(ctx, error),
+    message: describe(ctx, info, "network error", detail, HINTS.network ?? ""),
+  } satisfies NetworkFailure;
+}
+
+/** The error itself, or when its text (or its cause's) holds the token, a redacted copy. */
+function safeCause(ctx: FailureContext, error: unknown): unknown {
+  const inner = (error as { cause?: unknown } | null)?.cause;
+  const texts = (e: unknown) => (e instanceof Error ? `${e.message}\n${e.stack}` : String(e));
+  if (!ctx.holdsToken(texts(error)) && !ctx.holdsToken(inner === undefined ? "" : texts(inner))) return error;
+  const copy = (e: unknown): Error => {
+    const out = new Error(ctx.redact(e instanceof Error ? e.message : String(e)));
+    out.name = e instanceof Error ? e.name : "Error";
+    out.stack = ctx.redact(e instanceof Error ? (e.stack ?? out.message) : out.message);
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === "string") Object.assign(out, { code });
+    return out;
   };
+  const out = copy(error);
+  if (inner !== undefined) out.cause = copy(inner);
+  return out;
+}
+
+/**
+ * A 409 from a DELETE that declares 409, after an earlier attempt that may have been acted
+ * on: that attempt most likely did it.
+ */
+export function alreadyRevoked<B>(conflict: Conflict<B>): AlreadyRevoked<B> {
+  return { ...conflict, kind: "already_revoked", retried: true } satisfies AlreadyRevoked<B>;
+}
+
+/** A broken pagination contract, seen on the page `result` (for the paginator). */
+export function paginationFailure(
+  result: Ok<unknown>,
+  reason: PaginationFailure["reason"],
+  what: string,
+  next = "stopped to avoid an endless loop",
+): PaginationFailure {
+  return {
+    kind: "pagination",
+    ok: false,
+    reason,
+    status: result.status,
+    method: result.method,
+    path: result.path,
+    requestId: result.requestId,
+    attempts: result.attempts,
+    message: `${result.method} ${result.path} ${what}${
+      result.requestId ? ` (request id ${quote(NO_REDACT, result.requestId)})` : ""
+    }; ${next}`,
+  } satisfies PaginationFailure;
 }

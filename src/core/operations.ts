@@ -94,9 +94,19 @@ export type OperationMethods<Paths, Index extends OperationIndex> = {
  * names. The pipeline imports these too: a query parameter named like one of them is not
  * offered as an option (scripts/build/operation-index.ts), callers pass it inside `query`.
  */
-export const CALL_OPTIONS = ["body", "query", "header", "cookie", "headers", "signal", "timeout", "retry"] as const;
+export const CALL_OPTIONS = [
+  "body",
+  "query",
+  "header",
+  "cookie",
+  "headers",
+  "signal",
+  "timeout",
+  "retry",
+  "maxResponseBytes",
+] as const;
 /** What only a paginated method reads (besides `first`, which is also a query parameter). */
-export const PAGE_ONLY_OPTIONS = ["maxItems", "maxPages"] as const;
+export const PAGE_ONLY_OPTIONS = ["maxItems", "maxPages", "maxEmptyPages"] as const;
 const OWN_OPTIONS = new Set<string>(CALL_OPTIONS);
 const PAGE_OPTIONS = new Set<string>([...PAGE_ONLY_OPTIONS, "first"]);
 

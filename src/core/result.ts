@@ -1,7 +1,8 @@
 /**
  * Every call resolves to one of these: a literal `kind` lets a `switch` narrow
- * exhaustively. Nothing here holds the request or its headers, so no result can leak
- * the bearer token through JSON.stringify or util.inspect.
+ * exhaustively. Nothing here holds the request or its headers, and every string that came
+ * from the server has the client's token replaced by `[redacted]` (src/core/failures.ts), so
+ * no result can leak the bearer token through JSON.stringify or util.inspect.
  */
 import type { BodyAt, DataOf } from "./types.ts";
 
@@ -27,7 +28,7 @@ export interface CallInfo {
   method: string;
   /** The path template as the spec names it, e.g. `/items/{item_id}`. */
   path: string;
-  /** The `x-request-id` response header of the last attempt; quote it in support requests. */
+  /** The `x-request-id` response header of the last attempt (token redacted); quote it in support requests. */
   requestId: string | undefined;
   /** Attempts made, retries included; `0` when the input was rejected before any request. */
   attempts: number;
@@ -47,10 +48,24 @@ interface HttpFailure<K extends string, S extends number, B> extends CallInfo {
   status: S;
   /** What failed, where, and the server's explanation. Never contains the token. */
   message: string;
-  /** The parsed JSON body, typed by the operation's declared response for this status. */
+  /** The parsed JSON body (token redacted), typed by the operation's declared response for this status. */
   body: B;
   problem: Problem;
+  /**
+   * Status and headers of the response (header values with the token redacted); its body is
+   * already read.
+   */
   response: Response;
+}
+
+/** 429 and 5xx are read whatever the body: a proxy or a load balancer answers them in text or with none. */
+interface AnyBodyFailure<K extends string, S extends number, B> extends Omit<HttpFailure<K, S, B>, "body"> {
+  /** The parsed JSON body (token redacted); `undefined` when the body is empty or not JSON (see `bodyText`). */
+  body: B | undefined;
+  /** The first 500 characters of a body that is not JSON (a proxy's page), token redacted; else `undefined`. */
+  bodyText: string | undefined;
+  /** The wait the server asked for (`Retry-After` delay-seconds or HTTP-date, RFC 9110 §10.2.3), if it said. */
+  retryAfterMs: number | undefined;
 }
 
 export type Unauthorized<B = unknown> = HttpFailure<"unauthorized", 401, B>;
@@ -61,11 +76,8 @@ export interface Validation<B = unknown> extends HttpFailure<"validation", 422, 
   /** Structured issues from legacy `detail: [...]` or problem+json `errors: [...]`. */
   issues: ValidationIssue[];
 }
-export interface RateLimited<B = unknown> extends HttpFailure<"rate_limited", 429, B> {
-  /** The wait the server asked for (`Retry-After` seconds or HTTP date), if it said. */
-  retryAfterMs: number | undefined;
-}
-export type ServerError<B = unknown> = HttpFailure<"server_error", number, B>;
+export type RateLimited<B = unknown> = AnyBodyFailure<"rate_limited", 429, B>;
+export type ServerError<B = unknown> = AnyBodyFailure<"server_error", number, B>;
 
 interface NoResponse<K extends string> extends CallInfo {
   kind: K;
@@ -76,13 +88,17 @@ interface NoResponse<K extends string> extends CallInfo {
 
 /** Connection refused or reset, DNS failure, or the body broke off mid-way. */
 export interface NetworkFailure extends NoResponse<"network"> {
+  /** What `fetch` threw (a copy without the token, should its text hold it). */
   cause: unknown;
 }
 /** An attempt exceeded `timeout` (after any retries). */
 export interface Timeout extends NoResponse<"timeout"> {
   timeoutMs: number;
 }
-/** The caller's `AbortSignal` fired. Never retried. */
+/**
+ * The caller's `AbortSignal` fired (its `reason` a `TimeoutError` when it was a deadline such
+ * as `AbortSignal.timeout`). Never retried. `attempts` is 0 when it had fired before the call.
+ */
 export interface Aborted extends NoResponse<"aborted"> {
   reason: unknown;
 }
@@ -92,15 +108,23 @@ export interface InvalidInput extends NoResponse<"invalid_input"> {
   param: string;
 }
 
-/** A response the client cannot trust: an undeclared status, or a body that is not the JSON promised. */
+/**
+ * A response the client cannot trust: an undeclared status, a body that is not the JSON
+ * promised, a body over `maxResponseBytes` (`too_large`, never retried), or a redirect
+ * (`redirect`: the API does not redirect, and redirects are not followed unless
+ * `followRedirects` is set).
+ */
 export interface Unexpected extends CallInfo {
   kind: "unexpected";
   ok: false;
   status: number;
-  reason: "undeclared_status" | "non_json_body" | "empty_body" | "invalid_json";
+  reason: "undeclared_status" | "non_json_body" | "empty_body" | "invalid_json" | "too_large" | "redirect";
   message: string;
-  /** The first 500 characters of the body, for diagnosis. */
+  /** The first 500 characters of the body, token redacted, for diagnosis ("" for `too_large`). */
   bodyText: string;
+  /** For `redirect`: the `Location` the server named (token redacted), if any. */
+  location?: string | undefined;
+  /** Status and headers of the response (header values with the token redacted). */
   response: Response;
 }
 
@@ -116,11 +140,21 @@ export interface AlreadyRevoked<B = unknown> extends Omit<Conflict<B>, "kind"> {
   retried: true;
 }
 
-/** A broken pagination contract: the server said there is a next page but gave no usable cursor or page. */
+/**
+ * A broken pagination contract: the server said there is a next page but gave no usable
+ * cursor or page, or kept sending empty pages with fresh cursors.
+ */
 export interface PaginationFailure {
   kind: "pagination";
   ok: false;
-  reason: "missing_cursor" | "repeated_cursor" | "malformed_page";
+  /**
+   * `missing_cursor`: `has_next_page: true` without a non-empty string `end_cursor`.
+   * `repeated_cursor`: a cursor seen before (the server is looping).
+   * `malformed_page`: not a page (`items` not an array, `has_next_page` not a boolean), or a
+   * cursor that is not valid Unicode text.
+   * `no_progress`: `maxEmptyPages` empty pages in a row, each with `has_next_page: true`.
+   */
+  reason: "missing_cursor" | "repeated_cursor" | "malformed_page" | "no_progress";
   status: number;
   method: string;
   path: string;
@@ -147,7 +181,11 @@ export type Failure<Op = unknown> =
 /** What a call to `Op` resolves to. It never rejects. */
 export type Result<Op = unknown> = Ok<DataOf<Op>> | Failure<Op>;
 
-export type FailureKind = Failure["kind"];
+/** Every failure of a call, a named DELETE method (`already_revoked`) or a paginator (`pagination`). */
+export type AnyFailure = Failure | AlreadyRevoked | PaginationFailure;
+
+/** The one name for every failure `kind` (of results and of a thrown `DevinApiError`). */
+export type FailureKind = AnyFailure["kind"];
 
 /** A result of any operation, as handled inside the client. */
 export type AnyResult = Ok<unknown> | Failure;

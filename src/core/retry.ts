@@ -87,7 +87,12 @@ export interface AttemptOutcome {
   status: number | undefined;
   /** Parsed `Retry-After`, when the response had one. */
   retryAfterMs?: number | undefined;
+  /** For `unexpected`: why; `too_large` and `redirect` are never retried. */
+  reason?: unknown;
 }
+
+// Certain to repeat: a body over the limit is over it again, a redirect redirects again.
+const NEVER_RETRIED_REASONS = new Set<unknown>(["too_large", "redirect"]);
 
 /**
  * Whether to retry after `attempt` (1-based) attempts. Connection errors and timeouts are
@@ -96,6 +101,7 @@ export interface AttemptOutcome {
 export function shouldRetry(outcome: AttemptOutcome, method: string, attempt: number, policy: RetryOptions): boolean {
   if (attempt > policy.maxRetries || !policy.methods.includes(method)) return false;
   if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > policy.maxRetryAfter) return false;
+  if (outcome.kind === "unexpected" && NEVER_RETRIED_REASONS.has(outcome.reason)) return false;
   if (outcome.kind === "network" || outcome.kind === "timeout") return true;
   return outcome.status !== undefined && policy.statuses.includes(outcome.status);
 }
@@ -112,14 +118,27 @@ export function retryDelay(
   return Math.round(backoff * (1 - random() * 0.25));
 }
 
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "\\d\\d:\\d\\d:\\d\\d";
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, obsolete RFC 850 date, or asctime date. */
+const HTTP_DATE = new RegExp(
+  `^(?:${DAY}, \\d\\d ${MONTH} \\d{4} ${TIME} GMT|${LONG_DAY}, \\d\\d-${MONTH}-\\d\\d ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+);
+
 /**
- * `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
- * Unparseable values give `undefined`; dates in the past give 0.
+ * `Retry-After` as milliseconds (RFC 9110 §10.2.3): delay-seconds (digits only) or an
+ * HTTP-date. Anything else (`-5`, `1.5`, `1, 2`, `soon`) gives `undefined`, not a guess:
+ * `Date.parse` alone reads "-5" as a date in 2001, which made the client retry at once.
+ * Dates in the past give 0.
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  if (!HTTP_DATE.test(trimmed)) return undefined;
+  // asctime dates carry no zone: they are GMT too.
+  const date = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

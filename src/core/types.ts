@@ -57,6 +57,11 @@ export interface CallOptions {
    * @default the client's `retry`
    */
   retry?: Partial<RetryOptions> | false;
+  /**
+   * Largest response body read for this call, in bytes; see the client option.
+   * @default the client's `maxResponseBytes`
+   */
+  maxResponseBytes?: number;
 }
 
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];

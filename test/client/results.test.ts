@@ -124,11 +124,11 @@ describe("successful calls", () => {
 });
 
 describe("transport failures and unreadable responses", () => {
-  test("maps an HTML 502 proxy page to unexpected/non_json_body with the status", async () => {
+  test("maps an HTML 502 proxy page to server_error with the status and the page in bodyText", async () => {
     server.addFault({ fault: { kind: "html502" } });
     const result = await client.GET(SESSIONS, { params: alpha });
-    expect(result).toMatchObject({ kind: "unexpected", status: 502, reason: "non_json_body" });
-    expect(result.kind === "unexpected" && result.bodyText).toContain("502 Bad Gateway");
+    expect(result).toMatchObject({ kind: "server_error", status: 502, body: undefined });
+    expect(result.kind === "server_error" && result.bodyText).toContain("502 Bad Gateway");
   });
 
   test("maps a connection reset to network", async () => {

@@ -166,6 +166,11 @@ describe("the policy functions", () => {
     ["an HTTP date", new Date(FIXED_NOW + 5000).toUTCString(), 5000],
     ["a past date", new Date(FIXED_NOW - 5000).toUTCString(), 0],
     ["garbage", "soon", undefined],
+    ["an RFC 850 date", "Thursday, 01-Jan-26 00:00:05 GMT", 5000],
+    ["an asctime date", "Thu Jan  1 00:00:05 2026", 5000],
+    ["a negative number", "-5", undefined],
+    ["a fraction", "1.5", undefined],
+    ["a list", "1, 2", undefined],
     ["absent", null, undefined],
   ])("parseRetryAfter reads %s", (_name, value, want) => {
     expect(parseRetryAfter(value, FIXED_NOW)).toBe(want);

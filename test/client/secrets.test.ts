@@ -22,7 +22,7 @@ const faults: [string, Fault | undefined, string][] = [
   ["503", { kind: "status503" }, "server_error"],
   ["500", { kind: "status500" }, "server_error"],
   ["reset", { kind: "reset" }, "network"],
-  ["html502", { kind: "html502" }, "unexpected"],
+  ["html502", { kind: "html502" }, "server_error"],
   ["truncated", { kind: "truncated" }, "network"],
   ["latency (timeout)", { kind: "latency", ms: 300 }, "timeout"],
 ];
