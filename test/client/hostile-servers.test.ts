@@ -51,6 +51,10 @@ describe("a server that echoes the token", () => {
       res.writeHead(422, { ...headers, "content-type": "application/json" });
       const issue = { loc: ["path", token], msg: `bad ${token}`, type: "value_error", input: token };
       res.end(JSON.stringify({ detail: [issue], [token]: token }));
+    } else if (url.includes("org-data")) {
+      res.writeHead(200, { ...headers, "content-type": "application/json" });
+      const item = { session_id: token, status: "running", tags: [`t-${token}`], created_at: 1 };
+      res.end(JSON.stringify({ items: [item], has_next_page: false, end_cursor: null, [token]: token }));
     } else if (url.includes("org-text")) {
       res.writeHead(500, { ...headers, "content-type": "text/plain" });
       res.end(`Internal error while checking ${token}`);
@@ -96,6 +100,21 @@ describe("a server that echoes the token", () => {
       issues: [{ loc: ["path", "[redacted]"], msg: "bad [redacted]", input: "[redacted]" }],
       problem: { detail: "path.[redacted]: bad [redacted]" },
     });
+  });
+
+  test("redacts it from the data of an ok result, and so from every item of a page", async () => {
+    const server = await serve(echo);
+    const { client } = clientFor(server.url, { retry: false });
+    const result = await client.GET(SESSIONS, { params: { path: { org_id: "org-data" } } });
+    expect(result).toMatchObject({
+      kind: "ok",
+      data: { items: [{ session_id: "[redacted]", tags: ["t-[redacted]"] }] },
+    });
+    for (const text of printed(result)) expect(text).not.toContain(TOKEN);
+    const items: unknown[] = [];
+    for await (const item of client.paginate(SESSIONS, { params: { path: { org_id: "org-data" } } })) items.push(item);
+    expect(items).toHaveLength(1);
+    expect(JSON.stringify(items)).not.toContain(TOKEN);
   });
 
   test("redacts it from the headers of an ok result", async () => {
