@@ -14,6 +14,7 @@ import {
   failureFromThrow,
   invalidInput,
   requestIdOf,
+  responseWith,
   successFromResponse,
   tooLarge,
 } from "./failures.ts";
@@ -40,7 +41,7 @@ import type {
   PaginatedPaths,
   PathsWith,
 } from "./types.ts";
-import { checkPresent, checkSegment, checkTemplate, checkToken, dotSegmentIn, paramNames } from "./validate.ts";
+import { checkPresent, checkSegment, checkTemplate, checkToken, paramNames, unsafePath } from "./validate.ts";
 
 export interface ApiClientOptions<Index extends OperationIndex = Empty> {
   /** API origin, e.g. `https://api.example.com`. */
@@ -167,6 +168,8 @@ interface Exchange {
   response: Response | undefined;
   /** The body went over `maxResponseBytes`. */
   over: boolean;
+  /** A body is being read: a RangeError now means one too large to decode. */
+  reading: boolean;
 }
 
 /** Thrown by a capped body read; turned into `too_large` by the attempt. */
@@ -189,7 +192,9 @@ async function readCapped(response: Response, limit: number, exchange: Exchange)
   }
   // A declared length within the limit is all the body can be (undici enforces the framing):
   // read it in one go, as the common small page is.
-  if (response.headers.has("content-length")) return response.text();
+  // Not under a Content-Encoding: then the length is the compressed size, and the decoded
+  // body can be any size (a gzip bomb), so it is counted as it is read.
+  if (response.headers.has("content-length") && !response.headers.has("content-encoding")) return response.text();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -234,6 +239,7 @@ function capErrorBody(response: Response, limit: number, exchange: Exchange): Re
       if (Number(response.headers.get("content-length")) > limit) over(controller);
     },
     async pull(controller) {
+      exchange.reading = true;
       const { done, value } = await reader.read();
       if (done) return controller.close();
       size += value.byteLength;
@@ -242,10 +248,25 @@ function capErrorBody(response: Response, limit: number, exchange: Exchange): Re
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return responseWith(body, response.status, response.statusText, response.headers);
 }
 // Connection errors that happen before a request leaves: the server cannot have acted on it.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+/**
+ * A message when a limit is not a number the client can honour: `timeout` is milliseconds
+ * >= 0 (0 turns it off), `maxResponseBytes` a count >= 1 (or Infinity). NaN or a string would
+ * otherwise switch the limit off without a word.
+ */
+function limitProblem(name: "timeout" | "maxResponseBytes", value: unknown): string | undefined {
+  const ok =
+    typeof value === "number" &&
+    !Number.isNaN(value) &&
+    (name === "timeout" ? value >= 0 && value <= 2_147_483_647 : value >= 1);
+  return ok
+    ? undefined
+    : `\`${name}\` must be ${name === "timeout" ? "milliseconds >= 0" : "a byte count >= 1"}, not ${String(value)}`;
+}
 
 /** Whether per-call headers set (or, with `null`, delete) `Authorization`. */
 function namesAuthorization(headers: HeadersOptions | Record<string, string> | undefined): boolean {
@@ -283,6 +304,8 @@ export function createApiClient<Paths extends object, Index extends OperationInd
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const baseFetch = options.fetch ?? ((input: Request) => globalThis.fetch(input));
   const clientMaxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const badLimit = limitProblem("maxResponseBytes", clientMaxBytes) ?? limitProblem("timeout", options.timeout ?? 0);
+  if (badLimit) throw new TypeError(`createApiClient: ${badLimit}`);
   const raw = createClient<Paths>({
     baseUrl,
     // openapi-fetch follows by default; here a 3xx comes back as a response, reported as `redirect`.
@@ -326,7 +349,7 @@ export function createApiClient<Paths extends object, Index extends OperationInd
       deadline = controller.signal;
     }
     const signal = deadline && caller ? AbortSignal.any([caller, deadline]) : (deadline ?? caller);
-    const exchange: Exchange = { sent: false, response: undefined, over: false };
+    const exchange: Exchange = { sent: false, response: undefined, over: false, reading: false };
     // Per attempt: marks the moment the request leaves, and caps an error body that openapi-fetch reads.
     const fetch = async (input: Request) => {
       exchange.sent = true;
@@ -338,18 +361,17 @@ export function createApiClient<Paths extends object, Index extends OperationInd
       const { error, response } = await request(method, path, { ...init, parseAs: "stream", signal, fetch });
       info.requestId = requestIdOf(ctx, response);
       if (!response.ok) return failureFromResponse(ctx, info, response, error, clock.now());
-      const empty = response.status === 204 || method === "HEAD";
-      return successFromResponse(
-        ctx,
-        info,
-        response,
-        empty ? undefined : await readCapped(response, maxBytes, exchange),
-      );
+      if (response.status === 204 || method === "HEAD") return successFromResponse(ctx, info, response, undefined);
+      exchange.reading = true;
+      const text = await readCapped(response, maxBytes, exchange);
+      return successFromResponse(ctx, info, response, text);
     } catch (thrown) {
       const response = exchange.response;
       if (response && (exchange.over || thrown instanceof TooLarge)) return tooLarge(ctx, info, response, maxBytes);
       // A string or buffer too large for the engine: certain to fail again.
-      if (response && thrown instanceof RangeError) return tooLarge(ctx, info, response, maxBytes, thrown);
+      if (response && exchange.reading && thrown instanceof RangeError) {
+        return tooLarge(ctx, info, response, maxBytes, thrown);
+      }
       // Thrown while the request was being built (a body JSON cannot hold, an invalid URL): nothing was sent.
       if (
         !exchange.sent &&
@@ -392,7 +414,7 @@ export function createApiClient<Paths extends object, Index extends OperationInd
         built = built.replace(`{${name}}`, serialized);
       }
       // A label-style value can still form a dot segment once in place.
-      const dots = built === path ? undefined : dotSegmentIn(built);
+      const dots = built === path ? undefined : unsafePath(built);
       if (dots) return refuse("path", `${dots} once its parameters are in place`);
       const search = serializeQuery(params.query, styles);
       const header = serializeHeaders(params.header as Record<string, unknown> | undefined, styles);
@@ -422,8 +444,11 @@ export function createApiClient<Paths extends object, Index extends OperationInd
           "`Authorization` comes from the client's `token`; create another client for another token",
         );
       }
+      // Only what a call may set goes on to openapi-fetch: a per-call `baseUrl`, `redirect`,
+      // `fetch` or serialiser from untyped code would send the request (and token) elsewhere.
       return {
-        ...rest,
+        ...(rest.body !== undefined && { body: rest.body }),
+        ...(rest.signal !== undefined && { signal: rest.signal }),
         ...(headers !== undefined && { headers }),
         params: { ...params, path: params.path ?? {}, query: params.query ?? {}, header },
         // openapi-fetch builds `${baseUrl}${path}` and hands it to these: send the strings made above.
@@ -438,6 +463,11 @@ export function createApiClient<Paths extends object, Index extends OperationInd
 
   async function callWithOutcome(method: string, path: string, init: AnyInit = {}): Promise<Outcome> {
     const { timeout = clientTimeout, retry, maxResponseBytes = clientMaxBytes, ...rest } = init;
+    const badLimit = limitProblem("timeout", timeout) ?? limitProblem("maxResponseBytes", maxResponseBytes);
+    if (badLimit) {
+      const param = badLimit.slice(1, badLimit.indexOf("`", 1));
+      return { result: invalidInput(method, path, param, badLimit), unknownBefore: false };
+    }
     const prepared = prepare(method, path, rest);
     if ("kind" in prepared) return { result: prepared as Failure, unknownBefore: false };
     // Aborted before the call: nothing is sent, no attempt is counted.

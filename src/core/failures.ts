@@ -35,16 +35,23 @@ export interface FailureContext {
   readonly redact: (text: string) => string;
   /** Whether `text` holds the token; false when the client has none. */
   readonly holdsToken: (text: string) => boolean;
+  /** Whether a header name holds the token (names arrive lower-cased, so compared so). */
+  readonly nameHoldsToken: (name: string) => boolean;
+  /** Whether there is a token to redact at all. */
+  readonly active: boolean;
 }
 
 export const REDACTED = "[redacted]";
 
 export function failureContext(token: string | undefined): FailureContext {
-  if (!token) return { redact: (text) => text, holdsToken: () => false };
+  if (!token) return { redact: (text) => text, holdsToken: () => false, nameHoldsToken: () => false, active: false };
   const forms = [...new Set([token, encodeURIComponent(token)])];
+  const lower = forms.map((form) => form.toLowerCase());
   const holdsToken = (text: string) => forms.some((form) => text.includes(form));
   return {
+    active: true,
     holdsToken,
+    nameHoldsToken: (name) => lower.some((form) => name.toLowerCase().includes(form)),
     redact: (text) => (holdsToken(text) ? forms.reduce((t, form) => t.replaceAll(form, REDACTED), text) : text),
   };
 }
@@ -115,29 +122,42 @@ function redactDeep(ctx: FailureContext, value: unknown): unknown {
   if (typeof value === "string") return ctx.redact(value);
   if (Array.isArray(value)) return value.map((v) => redactDeep(ctx, v));
   if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[ctx.redact(k)] = redactDeep(ctx, v);
-  return out;
+  // fromEntries defines each key as data: a `__proto__` member stays a member.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [ctx.redact(k), redactDeep(ctx, v)]));
 }
 
 /**
- * A copy of `response` without its body whose header values and status text have the token
- * redacted, so a result never holds a header that echoed it. The response itself when there
- * is nothing to redact and `always` is false (the success path: no copy per call).
+ * A Response with these fields. The Fetch standard only builds responses with a status in
+ * 200-599, but a server (or a browser's opaque redirect, status 0) can present another: the
+ * copy then shows the real status through an own property rather than throwing.
+ */
+export function responseWith(body: BodyInit | null, status: number, statusText: string, headers: Headers): Response {
+  const inRange = status >= 200 && status <= 599;
+  const copy = new Response(body, { status: inRange ? status : 599, statusText, headers });
+  if (!inRange) Object.defineProperty(copy, "status", { value: status });
+  return copy;
+}
+
+/**
+ * A copy of `response` without its body whose header names, values, status text and URL
+ * cannot carry the token: values and status text redacted, a header whose name holds it
+ * dropped (`[redacted]` is no header name), the URL (which may be a redirect target) left
+ * out. The response itself when nothing holds the token and `always` is false (the success
+ * path: no copy per call).
  */
 function safeResponse(ctx: FailureContext, response: Response, always: boolean): Response {
-  let echoed = ctx.holdsToken(response.statusText);
+  let echoed = ctx.holdsToken(response.statusText) || ctx.holdsToken(response.url);
   if (!echoed && !always) {
-    response.headers.forEach((value) => {
-      echoed ||= ctx.holdsToken(value);
+    response.headers.forEach((value, name) => {
+      echoed ||= ctx.holdsToken(value) || ctx.nameHoldsToken(name);
     });
     if (!echoed) return response;
   }
   const headers = new Headers();
   response.headers.forEach((value, name) => {
-    headers.append(name, ctx.redact(value));
+    if (!ctx.nameHoldsToken(name)) headers.append(name, ctx.redact(value));
   });
-  return new Response(null, { status: response.status, statusText: ctx.redact(response.statusText), headers });
+  return responseWith(null, response.status, ctx.redact(response.statusText), headers);
 }
 
 // Members where problem bodies carry validation issues: FastAPI's `detail`, the `errors`
@@ -177,13 +197,17 @@ function problemOf(body: Json, issues: ValidationIssue[]): Problem {
   };
 }
 
-const NO_PROBLEM: Problem = { detail: undefined, title: undefined, type: undefined, instance: undefined };
+/** A problem with nothing in it; a fresh object each time, so one result's cannot change another's. */
+const noProblem = (): Problem => ({ detail: undefined, title: undefined, type: undefined, instance: undefined });
 
 /** The `x-request-id` header, token redacted. */
 export function requestIdOf(ctx: FailureContext, response: Response): string | undefined {
   const id = response.headers.get("x-request-id");
   return id === null ? undefined : ctx.redact(id);
 }
+
+// Statuses that send the client elsewhere (RFC 9110 §15.4); 300, 304 and 305 do not.
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Result for a response whose status is not 2xx; `body` is openapi-fetch's `error` (parsed
@@ -197,7 +221,7 @@ export function failureFromResponse(
   now: number,
 ): Failure {
   const status = response.status;
-  if (status >= 300 && status < 400) return redirect(ctx, info, response, body);
+  if (REDIRECTS.has(status) || response.type === "opaqueredirect") return redirect(ctx, info, response, body);
   const kind = KINDS[status] ?? (status >= 500 && status < 600 ? "server_error" : undefined);
   const text = typeof body === "string" ? body : body === undefined ? "" : undefined;
   // A proxy or a load balancer answers 429 and 5xx in text or with no body: still what they say.
@@ -206,7 +230,7 @@ export function failureFromResponse(
   }
   if (text === "") return unexpected(ctx, info, response, "empty_body", "");
   if (text !== undefined) return unexpected(ctx, info, response, "non_json_body", text);
-  if (!kind) return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(body));
+  if (!kind) return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(redactDeep(ctx, body)));
   if (kind === "rate_limited" || kind === "server_error")
     return anyBody(ctx, info, response, kind, body, undefined, now);
   const json = redactDeep(ctx, body) as Json;
@@ -232,7 +256,7 @@ export function failureFromResponse(
     case "conflict":
       return { ...base, kind, status: 409 };
     default:
-      return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(body));
+      return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(redactDeep(ctx, body)));
   }
 }
 
@@ -261,7 +285,7 @@ function anyBody(
   now: number,
 ): RateLimited | ServerError {
   const json = text === undefined ? (redactDeep(ctx, body) as Json) : undefined;
-  const problem = json === undefined ? NO_PROBLEM : problemOf(json, issuesOf(json));
+  const problem = json === undefined ? noProblem() : problemOf(json, issuesOf(json));
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
   const wait = retryAfterMs === undefined ? undefined : `${Math.ceil(retryAfterMs / 1000)} s`;
   const hint =
@@ -295,9 +319,11 @@ export function successFromResponse(
   let data: unknown;
   if (text !== undefined) {
     try {
-      // One substring search per body: a server that echoes the token in its data gets it
-      // redacted there too, before parsing (the token is visible ASCII, so it is not escaped).
-      data = JSON.parse(ctx.redact(text));
+      data = JSON.parse(text);
+      // A token the server echoed may sit in the text as such or behind JSON escapes
+      // (`\u0063og_…`, `\/`): walk the parsed value then. Most bodies hold neither, and cost
+      // two substring searches.
+      if (ctx.active && (ctx.holdsToken(text) || text.includes("\\"))) data = redactDeep(ctx, data);
     } catch {
       const json = /json/i.test(response.headers.get("content-type") ?? "");
       return unexpected(ctx, info, response, json ? "invalid_json" : "non_json_body", text);
@@ -448,15 +474,28 @@ export function failureFromThrow(
   // undici says what went wrong in `cause` ("redirect count exceeded", "bad port", ECONNRESET).
   const said = [str(cause?.message), str(cause?.code)].filter((s) => s !== undefined).join(", ");
   const detail = said ? `${message} (${said})` : message;
+  const final = CERTAIN.test(str(cause?.message) ?? "");
   return {
     ...info,
     kind: "network",
     ok: false,
     status: undefined,
     cause: safeCause(ctx, error),
-    message: describe(ctx, info, "network error", detail, HINTS.network ?? ""),
+    ...(final && { final: true as const }),
+    message: describe(
+      ctx,
+      info,
+      "network error",
+      detail,
+      final ? "this fails the same way every time: check `baseUrl` (or the server's redirects)" : (HINTS.network ?? ""),
+    ),
   } satisfies NetworkFailure;
 }
+
+// undici's refusals that a retry would meet again: a port fetch blocks, a scheme it does not
+// speak, a redirect loop it gave up on (only with `followRedirects`).
+const CERTAIN =
+  /^(bad port|redirect count exceeded|URL scheme must be|fetching a URL with an? .* scheme|unknown scheme)/i;
 
 /** The error itself, or when its text (or its cause's) holds the token, a redacted copy. */
 function safeCause(ctx: FailureContext, error: unknown): unknown {

@@ -90,6 +90,8 @@ interface NoResponse<K extends string> extends CallInfo {
 export interface NetworkFailure extends NoResponse<"network"> {
   /** What `fetch` threw (a copy without the token, should its text hold it). */
   cause: unknown;
+  /** Set when the failure is certain to repeat (a blocked port, a redirect loop): never retried. */
+  final?: true;
 }
 /** An attempt exceeded `timeout` (after any retries). */
 export interface Timeout extends NoResponse<"timeout"> {

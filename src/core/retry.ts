@@ -89,6 +89,8 @@ export interface AttemptOutcome {
   retryAfterMs?: number | undefined;
   /** For `unexpected`: why; `too_large` and `redirect` are never retried. */
   reason?: unknown;
+  /** For `network`: certain to repeat, so never retried. */
+  final?: true;
 }
 
 // Certain to repeat: a body over the limit is over it again, a redirect redirects again.
@@ -102,7 +104,7 @@ export function shouldRetry(outcome: AttemptOutcome, method: string, attempt: nu
   if (attempt > policy.maxRetries || !policy.methods.includes(method)) return false;
   if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > policy.maxRetryAfter) return false;
   if (outcome.kind === "unexpected" && NEVER_RETRIED_REASONS.has(outcome.reason)) return false;
-  if (outcome.kind === "network" || outcome.kind === "timeout") return true;
+  if (outcome.kind === "network" || outcome.kind === "timeout") return outcome.final !== true;
   return outcome.status !== undefined && policy.statuses.includes(outcome.status);
 }
 

@@ -40,13 +40,20 @@ const templates = new Map<string, string | undefined>();
 /** A message when the template itself holds a dot segment, or undefined; cached per template. */
 export function checkTemplate(path: string): string | undefined {
   if (templates.has(path)) return templates.get(path);
-  const message = dotSegmentIn(path);
+  const message = unsafePath(path);
   if (templates.size < 1000) templates.set(path, message);
   return message;
 }
 
-/** A message when a built path holds a dot segment, or undefined. */
-export function dotSegmentIn(path: string): string | undefined {
+/**
+ * A message when a path would leave the API's origin or path: one that does not start with
+ * `/` (`.evil.example/x` or `:8443/x` appended to the base URL change its host or port), or
+ * that holds `\` (read as `/`) or a control character (tab and line breaks are dropped by the
+ * URL parser, so `.\t.` becomes `..`), or a dot segment.
+ */
+export function unsafePath(path: string): string | undefined {
+  if (!path.startsWith("/")) return "the path template must start with `/`";
+  if (/[\\\p{Cc}]/u.test(path)) return "the path template holds a backslash or a control character";
   const bad = path
     .split(/[?#]/, 1)[0]
     ?.split("/")

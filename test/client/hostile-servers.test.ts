@@ -449,3 +449,160 @@ describe("fields that say what happened", () => {
     expect(result.kind === "validation" && result.message).toContain(msg);
   });
 });
+
+describe("review findings: what a hostile server still could", () => {
+  test("a status outside 200-599 resolves to unexpected instead of rejecting the call", async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(600, { "content-type": "application/json", "x-echo": String(req.headers.authorization) });
+      res.end("{}");
+    });
+    const { client } = clientFor(server.url, { retry: false });
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result).toMatchObject({ kind: "unexpected", reason: "undeclared_status", status: 600 });
+    expect(result.kind === "unexpected" && result.response.status).toBe(600);
+    for (const text of printed(result)) expect(text).not.toContain(TOKEN);
+  });
+
+  test("a compressed body is counted as decoded, not by its Content-Length", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 32)); // 20 MiB of spaces, ~20 kB gzipped
+    const server = await serve((_req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": bomb.length,
+      });
+      res.end(bomb);
+    });
+    const { client } = clientFor(server.url, { maxResponseBytes: 1024 * 1024 });
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(result).toMatchObject({ kind: "unexpected", reason: "too_large", attempts: 1 });
+  });
+
+  test.each([
+    ["no leading slash (another host)", ".evil.example/x"],
+    ["no leading slash (another port)", ":8443/x"],
+    ["a backslash", "/a/b/..\\..\\admin"],
+    ["a tab inside a dot segment", "/a/b/.\t./admin"],
+  ])("a path template with %s is refused, nothing sent", async (_name, template) => {
+    const server = await serve((_req, res) => res.end("{}"));
+    const client = createApiClient<never>({ baseUrl: server.url, token: TOKEN });
+    const result = await (client.GET as (p: string) => Promise<Failure>)(template);
+    expect(result).toMatchObject({ kind: "invalid_input", param: "path", attempts: 0 });
+    expect(server.hits()).toBe(0);
+  });
+
+  test("per-call baseUrl, redirect or fetch from untyped code are not passed on", async () => {
+    const elsewhere = await serve((_req, res) => res.end('{"items":[],"has_next_page":false}'));
+    const server = await serve((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/x` });
+      res.end();
+    });
+    const { client } = clientFor(server.url);
+    const sneaky = {
+      params: alpha,
+      baseUrl: elsewhere.url,
+      redirect: "follow",
+      fetch: () => Promise.reject(new Error("no")),
+    };
+    const result = await client.GET(SESSIONS, sneaky as never);
+    expect(result).toMatchObject({ kind: "unexpected", reason: "redirect" });
+    expect(server.hits()).toBe(1);
+    expect(elsewhere.hits()).toBe(0);
+  });
+
+  test("a header whose name echoes the token is dropped from the result", async () => {
+    const server = await serve((req, res) => {
+      const token = String(req.headers.authorization).replace(/^Bearer /, "");
+      res.writeHead(200, { "content-type": "application/json", [`x-${token}`]: "1" });
+      res.end('{"items":[],"has_next_page":false}');
+    });
+    const { client } = clientFor(server.url);
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result.kind).toBe("ok");
+    for (const text of printed(result)) expect(text.toLowerCase()).not.toContain(TOKEN.toLowerCase());
+  });
+
+  test("a token behind JSON escapes in ok data is redacted", async () => {
+    const server = await serve((req, res) => {
+      const token = String(req.headers.authorization).replace(/^Bearer /, "");
+      const escaped = `\\u${token.charCodeAt(0).toString(16).padStart(4, "0")}${token.slice(1)}`;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`{"items":[],"has_next_page":false,"note":"${escaped}"}`);
+    });
+    const { client } = clientFor(server.url);
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result).toMatchObject({ kind: "ok", data: { note: "[redacted]" } });
+    for (const text of printed(result)) expect(text).not.toContain(TOKEN);
+  });
+
+  test("with followRedirects, the target URL (with the token in it) does not reach the result", async () => {
+    const server = await serve((req, res) => {
+      const token = String(req.headers.authorization).replace(/^Bearer /, "");
+      if (req.url?.startsWith("/final")) return void res.end('{"items":[],"has_next_page":false}');
+      res.writeHead(302, { location: `/final?t=${token}` });
+      res.end();
+    });
+    const { client } = clientFor(server.url, { followRedirects: true });
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result.kind).toBe("ok");
+    for (const text of printed(result)) expect(text).not.toContain(TOKEN);
+  });
+
+  test("with followRedirects, a redirect loop is not retried", async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(302, { location: req.url });
+      res.end();
+    });
+    const { client, sleeps } = clientFor(server.url, { followRedirects: true });
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result).toMatchObject({ kind: "network", final: true, attempts: 1 });
+    expect(sleeps).toEqual([]);
+    expect(server.hits()).toBe(21); // the first request and fetch's 20 redirects, once
+  });
+
+  test("a blocked port is not retried", async () => {
+    const { client, sleeps } = clientFor("http://127.0.0.1:6000");
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result).toMatchObject({ kind: "network", final: true, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  test("a 304 is an undeclared status, not a redirect", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(304);
+      res.end();
+    });
+    const { client } = clientFor(server.url, { retry: false });
+    const result = await client.GET(SESSIONS, { params: alpha });
+    expect(result).toMatchObject({ kind: "unexpected", status: 304 });
+    expect(result.kind === "unexpected" && result.reason).not.toBe("redirect");
+  });
+
+  test("one result's problem cannot change another's", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("down");
+    });
+    const { client } = clientFor(server.url, { retry: false });
+    const first = await client.GET(SESSIONS, { params: alpha });
+    const second = await client.GET(SESSIONS, { params: alpha });
+    expect(first.kind === "server_error" && second.kind === "server_error").toBe(true);
+    if (first.kind === "server_error") first.problem.detail = "changed";
+    expect(second.kind === "server_error" && second.problem.detail).toBeUndefined();
+  });
+
+  test.each([
+    ["timeout", { timeout: Number.NaN }],
+    ["maxResponseBytes", { maxResponseBytes: Number.NaN }],
+    ["maxResponseBytes", { maxResponseBytes: 0 }],
+  ])("a %s the client cannot honour is invalid_input per call, and refused by the client", async (param, limit) => {
+    const server = await serve((_req, res) => res.end("{}"));
+    const { client } = clientFor(server.url);
+    const result = await client.GET(SESSIONS, { params: alpha, ...limit });
+    expect(result).toMatchObject({ kind: "invalid_input", param, attempts: 0 });
+    expect(server.hits()).toBe(0);
+    expect(() => createApiClient<never>({ baseUrl: server.url, ...limit })).toThrow(new RegExp(param));
+  });
+});
