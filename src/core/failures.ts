@@ -41,7 +41,7 @@ export interface FailureContext {
   readonly active: boolean;
 }
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 export function failureContext(token: string | undefined): FailureContext {
   if (!token) return { redact: (text) => text, holdsToken: () => false, nameHoldsToken: () => false, active: false };
@@ -59,7 +59,7 @@ export function failureContext(token: string | undefined): FailureContext {
 /** For text that holds no server-chosen secret to redact (already redacted, or the client's own). */
 const NO_REDACT = failureContext(undefined);
 
-const KINDS: Record<number, Failure["kind"]> = {
+const KINDS: Record<number, "unauthorized" | "forbidden" | "not_found" | "conflict" | "validation" | "rate_limited"> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
@@ -225,14 +225,12 @@ export function failureFromResponse(
   const kind = KINDS[status] ?? (status >= 500 && status < 600 ? "server_error" : undefined);
   const text = typeof body === "string" ? body : body === undefined ? "" : undefined;
   // A proxy or a load balancer answers 429 and 5xx in text or with no body: still what they say.
-  if (text !== undefined && (kind === "rate_limited" || kind === "server_error")) {
-    return anyBody(ctx, info, response, kind, undefined, text, now);
+  if (kind === "rate_limited" || kind === "server_error") {
+    return anyBody(ctx, info, response, kind, text === undefined ? body : undefined, text, now);
   }
   if (text === "") return unexpected(ctx, info, response, "empty_body", "");
   if (text !== undefined) return unexpected(ctx, info, response, "non_json_body", text);
   if (!kind) return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(redactDeep(ctx, body)));
-  if (kind === "rate_limited" || kind === "server_error")
-    return anyBody(ctx, info, response, kind, body, undefined, now);
   const json = redactDeep(ctx, body) as Json;
   const issues = issuesOf(json);
   const problem = problemOf(json, issues);
@@ -255,8 +253,10 @@ export function failureFromResponse(
       return { ...base, kind, status: 404 };
     case "conflict":
       return { ...base, kind, status: 409 };
-    default:
-      return unexpected(ctx, info, response, "undeclared_status", JSON.stringify(redactDeep(ctx, body)));
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
   }
 }
 

@@ -17,7 +17,8 @@ export function paramNames(path: string): string[] {
   let list = names.get(path);
   if (!list) {
     list = Array.from(path.matchAll(PARAM), (m) => m[1] as string);
-    names.set(path, list);
+    // Bounded like `templates`: untyped callers may build paths on the fly.
+    if (names.size < 1000) names.set(path, list);
   }
   return list;
 }
