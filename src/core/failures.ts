@@ -51,7 +51,8 @@ export function failureContext(token: string | undefined): FailureContext {
   return {
     active: true,
     holdsToken,
-    nameHoldsToken: (name) => lower.some((form) => name.toLowerCase().includes(form)),
+    // Header names from a Headers object are lower-case already (Fetch standard).
+    nameHoldsToken: (name) => lower.some((form) => name.includes(form)),
     redact: (text) => (holdsToken(text) ? forms.reduce((t, form) => t.replaceAll(form, REDACTED), text) : text),
   };
 }
