@@ -124,8 +124,13 @@ async function growth(options: BenchOptions): Promise<Row[]> {
 /** scripts/ as committed at `ref`, runnable: extracted with git archive, node_modules linked. */
 async function scriptsAt(ref: string) {
   const dir = await mkdtemp(path.join(tmpdir(), "bench-baseline-"));
-  // package.json too: its "type": "module" is what makes tsx load scripts/*.ts as ES modules.
-  const archive = execFileSync("git", ["archive", ref, "scripts", "package.json"], { cwd: REPO, maxBuffer: 1 << 28 });
+  // package.json too: its "type": "module" is what makes tsx load scripts/*.ts as ES modules;
+  // and src/, from which scripts/build/operation-index.ts takes the client's entry shape
+  // (`git archive` of a ref without src/core still works: the path list only filters).
+  const archive = execFileSync("git", ["archive", ref, "scripts", "src", "package.json"], {
+    cwd: REPO,
+    maxBuffer: 1 << 28,
+  });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   await symlink(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
   return { scripts: path.join(dir, "scripts"), cleanup: () => rm(dir, { recursive: true, force: true }) };

@@ -1,12 +1,14 @@
-import { BaseResolver, bundle, type Config, type NormalizedProblem } from "@redocly/openapi-core";
+import { bundle, type Config, type NormalizedProblem } from "@redocly/openapi-core";
 import { paths as selectPaths } from "jsonpath-rfc9535";
 import { pointerKeys } from "../shared/json-pointer.ts";
 import { isRecord } from "../shared/openapi.ts";
 import { type ErrorLocation, PipelineError } from "../shared/pipeline-error.ts";
+import type { ProjectLayout } from "../shared/project.ts";
 import type { SourceFile } from "../shared/source-file.ts";
 import { inMemoryDocument } from "./bundle.ts";
 import { problemMessage } from "./problems.ts";
 import type { Provenance } from "./provenance.ts";
+import { SpecResolver } from "./spec-resolver.ts";
 
 type Json = Record<string, unknown>;
 
@@ -24,16 +26,16 @@ export async function applyOverlays(
   joined: Json,
   overlays: readonly SourceFile[],
   config: Config,
-  virtualRef: string,
+  layout: ProjectLayout,
   provenance: Provenance,
 ): Promise<Json> {
   let current = joined;
   for (const overlay of overlays) {
     checkTargets(current, overlay);
     const result = await bundle({
-      doc: inMemoryDocument(current, virtualRef),
+      doc: inMemoryDocument(current, layout.bundleFile),
       config,
-      externalRefResolver: new BaseResolver(config.resolve),
+      externalRefResolver: new SpecResolver(layout, config.resolve),
       overlays: [overlay.path],
     });
     const errors = result.problems.filter((p) => p.severity === "error");

@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { BaseResolver } from "@redocly/openapi-core";
 import { type BundleChanges, committedBundle, rateChangesIfAny } from "../gate/bundle-changes.ts";
 import { isRecord, listOperations } from "../shared/openapi.ts";
-import { displayPath, type ProjectLayout } from "../shared/project.ts";
+import { displayPath, type ProjectLayout, specDirOf } from "../shared/project.ts";
+import { checkRefsStayInSpec } from "../shared/untrusted-input.ts";
 import { applyOverlays } from "./apply-overlays.ts";
 import { bundleDocument } from "./bundle.ts";
 import { bundleFragments } from "./bundle-fragments.ts";
@@ -13,6 +13,7 @@ import { loadInputs, type PipelineInputs } from "./load-inputs.ts";
 import { OPERATIONS_FILE, operationIndexSource } from "./operation-index.ts";
 import type { LintFinding } from "./problems.ts";
 import { type Outputs, serializeOutputs } from "./serialize.ts";
+import { SpecResolver } from "./spec-resolver.ts";
 import { typecheckInMemory } from "./typecheck.ts";
 import { generateTypes, SCHEMA_FILE } from "./typegen.ts";
 import { replaceGeneratedDir } from "./write.ts";
@@ -46,20 +47,23 @@ export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions
   const { layout, config, fragments, parts, overlays } = inputs;
   const stage = stageTimer(options.onStage);
   const warnings: LintFinding[] = [];
+  // Before Redocly reads anything (part of stage 2): no `$ref` may leave spec/, which holds
+  // docs pages, untrusted input. Every resolver below also refuses to read outside spec/.
+  checkRefsStayInSpec([...fragments, ...parts, ...overlays], specDirOf(layout));
   // One resolver for lint and bundle: each file a fragment $refs is read and parsed once.
-  const resolver = new BaseResolver(config.resolve);
+  const resolver = new SpecResolver(layout, config.resolve);
   warnings.push(...(await lintSources([...fragments, ...overlays], config, resolver)));
   stage("lint fragments and overlays");
   const selfContained = await bundleFragments(fragments, parts, config, resolver);
   stage("bundle fragments");
   const { document, provenance } = joinFragments(selfContained);
   stage("join");
-  const overlaid = await applyOverlays(document, overlays, config, layout.bundleFile, provenance);
+  const overlaid = await applyOverlays(document, overlays, config, layout, provenance);
   stage("apply overlays");
   const bundled = bundleDocument(overlaid, layout.bundleFile, provenance);
   const bundle = bundled.parsed as Record<string, unknown>;
   stage("bundle");
-  warnings.push(...(await lintBundle(bundled, config, provenance)));
+  warnings.push(...(await lintBundle(bundled, config, layout, provenance)));
   stage("lint bundle");
   const schema = await generateTypes(bundle);
   stage("openapi-typescript");

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { toLf } from "../shared/line-endings.ts";
 import { BUNDLE_FILE } from "../shared/project.ts";
 import { byCodePoint } from "../shared/sort.ts";
 import type { SourceFile } from "../shared/source-file.ts";
@@ -23,11 +24,13 @@ export function serializeOutputs(
   generated: { schema: string; operations: string },
 ): Outputs {
   const bundleText = serializeBundle(bundle, inputs);
+  // LF on every platform, whatever the checkout: the drift gate reads generated/ with `toLf`.
+  // (openapi-typescript prints LF and escapes a CR of the spec's text; this keeps it that way.)
   const files = new Map<string, string>([
     [BUNDLE_FILE, bundleText],
     [README_FILE, GENERATED_README],
-    [OPERATIONS_FILE, generated.operations],
-    [SCHEMA_FILE, generated.schema],
+    [OPERATIONS_FILE, toLf(generated.operations)],
+    [SCHEMA_FILE, toLf(generated.schema)],
   ]);
   return { files, bundleText };
 }

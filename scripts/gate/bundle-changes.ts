@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { toLf } from "../shared/line-endings.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
 import { displayPath, type ProjectLayout } from "../shared/project.ts";
 import { type ChangeReport, compareBundles } from "./change-report.ts";
@@ -36,7 +37,7 @@ export async function committedBundle(layout: ProjectLayout): Promise<BaseBundle
   const committed = await readAtRevision(layout.bundleFile, "HEAD");
   if (committed !== undefined) return { label: `${show} at HEAD`, text: committed };
   const previous = await readFile(layout.bundleFile, "utf8").catch(() => undefined);
-  return previous === undefined ? undefined : { label: `${show} before`, text: previous };
+  return previous === undefined ? undefined : { label: `${show} before`, text: toLf(previous) };
 }
 
 /** For spec:diff: the bundle committed at `revision`; an error when there is none. */

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { build, type PipelineResult } from "../build/pipeline.ts";
+import { toLf } from "../shared/line-endings.ts";
 import { BUNDLE_FILE, displayPath, type ProjectLayout } from "../shared/project.ts";
 import { byCodePoint } from "../shared/sort.ts";
 import { type BundleChanges, rateChangesIfAny } from "./bundle-changes.ts";
@@ -33,7 +34,11 @@ export async function check(
   return changes ? { result, drift, changes } : { result, drift };
 }
 
-/** Every entry of generated/ by name; a sub-folder maps to `undefined` (it should not be there). */
+/**
+ * Every entry of generated/ by name; a sub-folder maps to `undefined` (it should not be there).
+ * CRLF line endings are read as LF (`toLf`): a checkout made with git's `core.autocrlf=true`
+ * holds what git holds, so it is not drift. Any other difference, whitespace included, is.
+ */
 export async function readGeneratedDir(dir: string): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
@@ -42,7 +47,7 @@ export async function readGeneratedDir(dir: string): Promise<Map<string, string 
   });
   for (const name of names.sort(byCodePoint)) {
     const file = path.join(dir, name);
-    out.set(name, (await stat(file)).isFile() ? await readFile(file, "utf8") : undefined);
+    out.set(name, (await stat(file)).isFile() ? toLf(await readFile(file, "utf8")) : undefined);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
+import { toLf } from "../shared/line-endings.ts";
 
 /**
  * Reads what git holds for a file: the gate compares generated/ with it.
@@ -13,7 +14,8 @@ export async function readAtRevision(file: string, revision: string): Promise<st
       maxBuffer: 256 * 1024 * 1024,
       encoding: "utf8",
     });
-    return stdout;
+    // Line endings as the pipeline writes them, should a commit hold CRLF (see toLf).
+    return toLf(stdout);
   } catch {
     return undefined;
   }

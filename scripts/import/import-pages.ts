@@ -1,10 +1,12 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { toLf } from "../shared/line-endings.ts";
 import { type OperationRef, operationLabel } from "../shared/openapi.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
-import { displayPath, type ProjectLayout } from "../shared/project.ts";
+import { displayPath, type ProjectLayout, specDirOf } from "../shared/project.ts";
 import { byCodePoint } from "../shared/sort.ts";
 import { parseSourceFile } from "../shared/source-file.ts";
+import { checkRefsStayInSpec, readPage } from "../shared/untrusted-input.ts";
 import { extractOpenApiBlock } from "./extract-openapi-block.ts";
 import { fragmentFileName, singleOperation } from "./fragment-name.ts";
 
@@ -28,11 +30,17 @@ interface Planned {
 
 const opKey = (op: OperationRef) => operationLabel(op);
 
-/** Reads one docs page and returns the fragment it embeds, checked but not yet written. */
-async function planPage(page: string, display: string): Promise<Planned> {
-  const block = extractOpenApiBlock(await readFile(page, "utf8"), display);
-  const doc = parseSourceFile(page, display, block.text, block.firstLine - 1).data;
-  const op = singleOperation(doc, display);
+/**
+ * Reads one docs page and returns the fragment it embeds, checked but not yet written. A page is
+ * untrusted (shared/untrusted-input.ts): its size is bounded, and its `$ref`s must stay inside
+ * spec/ once it is stored in spec/fragments/.
+ */
+async function planPage(page: string, display: string, layout: ProjectLayout): Promise<Planned> {
+  const block = extractOpenApiBlock(await readPage(page, display), display);
+  const source = parseSourceFile(page, display, block.text, block.firstLine - 1);
+  const op = singleOperation(source.data, display);
+  const name = fragmentFileName(op);
+  checkRefsStayInSpec([source], specDirOf(layout), () => path.join(layout.fragmentsDir, name));
   // The docs' fence names the operation (`de/v3-openapi.yaml DELETE /v3beta1/...`); when it
   // does, it must agree with the YAML, or the page is not what it claims to be.
   const [, method, route] = block.info.split(/\s+/);
@@ -43,7 +51,7 @@ async function planPage(page: string, display: string): Promise<Planned> {
       "Pass the page as the docs deliver it; if the docs page itself disagrees, report it to the docs.",
     );
   }
-  return { page: display, op, text: block.text, name: fragmentFileName(op) };
+  return { page: display, op, text: block.text, name };
 }
 
 /**
@@ -61,7 +69,7 @@ export async function importPages(
   const showPage = (p: string) => path.relative(cwd, path.resolve(cwd, p)) || p;
   const display = (file: string) => displayPath(layout, file);
   const planned: Planned[] = [];
-  for (const page of pages) planned.push(await planPage(path.resolve(cwd, page), showPage(page)));
+  for (const page of pages) planned.push(await planPage(path.resolve(cwd, page), showPage(page), layout));
 
   const seen = new Map<string, Planned>();
   for (const p of planned) {
@@ -101,7 +109,8 @@ export async function importPages(
       );
     }
     const before = await readFile(target, "utf8").catch(() => undefined);
-    let outcome: ImportOutcome = before === undefined ? "created" : before === p.text ? "unchanged" : "updated";
+    // A CRLF checkout of the same fragment is the same fragment (git's core.autocrlf).
+    let outcome: ImportOutcome = before === undefined ? "created" : toLf(before) === p.text ? "unchanged" : "updated";
     if (outcome !== "unchanged") {
       const tmp = `${target}.${process.pid}.tmp`;
       await writeFile(tmp, p.text);

@@ -31,3 +31,8 @@ export function projectLayout(root = process.cwd()): ProjectLayout {
 export function displayPath(layout: ProjectLayout, file: string): string {
   return path.relative(layout.root, file).split(path.sep).join("/") || file;
 }
+
+/** spec/, the folder of fragments and overlays: every `$ref` must stay inside it (shared/untrusted-input.ts). */
+export function specDirOf(layout: Pick<ProjectLayout, "fragmentsDir">): string {
+  return path.dirname(layout.fragmentsDir);
+}

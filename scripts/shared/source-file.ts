@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument, visit } from "yaml";
 import { PipelineError } from "./pipeline-error.ts";
 import { byCodePoint } from "./sort.ts";
 
@@ -28,7 +28,7 @@ export function parseSourceFile(filePath: string, display: string, text: string,
       pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display },
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
+  const data = toData(doc, display, lineCounter, lineOffset);
   return {
     path: filePath,
     display,
@@ -39,12 +39,40 @@ export function parseSourceFile(filePath: string, display: string, text: string,
         const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
         if (node?.range) {
           const pos = lineCounter.linePos(node.range[0]);
-          return { line: pos.line, column: pos.col };
+          return { line: pos.line + lineOffset, column: pos.col };
         }
       }
-      return { line: 1, column: 1 };
+      return { line: 1 + lineOffset, column: 1 };
     },
   };
+}
+
+/**
+ * How many nodes YAML aliases (`*name`) may expand to, in all. A file of spec/ comes from a docs
+ * page, which is untrusted: a few nested aliases (an "alias bomb") would otherwise expand to
+ * billions of nodes. The yaml library throws a bare ReferenceError; this names the file.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+function toData(doc: Document, display: string, lineCounter: LineCounter, lineOffset: number): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = first === undefined ? undefined : lineCounter.linePos(first);
+    throw new PipelineError(
+      `YAML aliases (\`*name\`) expand to too much data (limit ${MAX_ALIAS_COUNT}): refused as an alias bomb`,
+      pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display },
+      "Write the YAML without anchors and aliases (`&name`, `*name`), as the docs publish it.",
+    );
+  }
 }
 
 /**

@@ -67,6 +67,16 @@ describe("spec:import", () => {
     expect(await readdir(fragments)).toEqual(["handle-revoke-service-user-api-key.yaml"]);
   });
 
+  it("leaves a CRLF checkout of the same fragment alone (git core.autocrlf)", async () => {
+    await importPages([REVOKE_PAGE], layout, dir);
+    const file = path.join(fragments, "handle-revoke-service-user-api-key.yaml");
+    const crlf = (await readFile(file, "utf8")).replace(/\n/g, "\r\n");
+    await writeFile(file, crlf);
+    const again = await importPages([REVOKE_PAGE], layout, dir);
+    expect(again.map((r) => r.outcome)).toEqual(["unchanged"]);
+    expect(await readFile(file, "utf8")).toBe(crlf);
+  });
+
   it("updates the fragment when the page changed", async () => {
     await importPages([REVOKE_PAGE], layout, dir);
     const edited = (await readFile(REVOKE_PAGE, "utf8")).replace("Erfolgreiche Antwort", "Erfolgreich widerrufen");
