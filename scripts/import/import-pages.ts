@@ -1,14 +1,11 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { toLf } from "../shared/line-endings.ts";
-import { type OperationRef, operationLabel } from "../shared/openapi.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
-import { displayPath, type ProjectLayout, specDirOf } from "../shared/project.ts";
-import { byCodePoint } from "../shared/sort.ts";
-import { parseSourceFile } from "../shared/source-file.ts";
-import { checkRefsStayInSpec, readPage } from "../shared/untrusted-input.ts";
-import { extractOpenApiBlock } from "./extract-openapi-block.ts";
-import { fragmentFileName, singleOperation } from "./fragment-name.ts";
+import { displayPath, type ProjectLayout } from "../shared/project.ts";
+import { readPage } from "../shared/untrusted-input.ts";
+import { readExistingFragments } from "./existing-fragments.ts";
+import { duplicatePages, operationKey, type PlannedFragment, planFragment } from "./plan-fragment.ts";
 
 export type ImportOutcome = "created" | "updated" | "unchanged" | "renamed";
 
@@ -19,39 +16,6 @@ export interface ImportResult {
   outcome: ImportOutcome;
   /** Set when the operation was stored under another name before (its operationId changed). */
   previous?: string;
-}
-
-interface Planned {
-  page: string;
-  op: OperationRef;
-  text: string;
-  name: string;
-}
-
-const opKey = (op: OperationRef) => operationLabel(op);
-
-/**
- * Reads one docs page and returns the fragment it embeds, checked but not yet written. A page is
- * untrusted (shared/untrusted-input.ts): its size is bounded, and its `$ref`s must stay inside
- * spec/ once it is stored in spec/fragments/.
- */
-async function planPage(page: string, display: string, layout: ProjectLayout): Promise<Planned> {
-  const block = extractOpenApiBlock(await readPage(page, display), display);
-  const source = parseSourceFile(page, display, block.text, block.firstLine - 1);
-  const op = singleOperation(source.data, display);
-  const name = fragmentFileName(op);
-  checkRefsStayInSpec([source], specDirOf(layout), () => path.join(layout.fragmentsDir, name));
-  // The docs' fence names the operation (`de/v3-openapi.yaml DELETE /v3beta1/...`); when it
-  // does, it must agree with the YAML, or the page is not what it claims to be.
-  const [, method, route] = block.info.split(/\s+/);
-  if (method && route && (method.toLowerCase() !== op.method || route !== op.path)) {
-    throw new PipelineError(
-      `the fence announces ${method.toUpperCase()} ${route} but the block declares ${opKey(op)}`,
-      { file: display, line: block.firstLine - 1 },
-      "Pass the page as the docs deliver it; if the docs page itself disagrees, report it to the docs.",
-    );
-  }
-  return { page: display, op, text: block.text, name };
 }
 
 /**
@@ -68,39 +32,32 @@ export async function importPages(
   const { fragmentsDir } = layout;
   const showPage = (p: string) => path.relative(cwd, path.resolve(cwd, p)) || p;
   const display = (file: string) => displayPath(layout, file);
-  const planned: Planned[] = [];
-  for (const page of pages) planned.push(await planPage(path.resolve(cwd, page), showPage(page), layout));
-
-  const seen = new Map<string, Planned>();
-  for (const p of planned) {
-    const twin = seen.get(opKey(p.op)) ?? [...seen.values()].find((q) => q.name === p.name);
-    if (twin) {
-      throw new PipelineError(
-        `two pages declare the same operation (${opKey(p.op)}) or fragment name (${p.name})`,
-        [{ file: twin.page }, { file: p.page }],
-        "Import each endpoint's page once; drop the duplicate from the command line.",
-      );
-    }
-    seen.set(opKey(p.op), p);
+  const planned: PlannedFragment[] = [];
+  for (const page of pages) {
+    // readPage stops at the size limit, so an endless file is never read whole.
+    const shown = showPage(page);
+    planned.push(planFragment(await readPage(path.resolve(cwd, page), shown), shown, layout));
   }
+
+  const [duplicate] = duplicatePages(
+    planned,
+    "Import each endpoint's page once; drop the duplicate from the command line.",
+  );
+  if (duplicate) throw new PipelineError(duplicate.message, duplicate.locations, duplicate.hint);
 
   // Existing fragments, by operation, so a page whose operationId changed replaces its old file.
   const existing = new Map<string, string>();
-  const names = (await readdir(fragmentsDir).catch(() => [] as string[]))
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort(byCodePoint);
-  for (const name of names) {
-    const file = path.join(fragmentsDir, name);
-    const op = singleOperation(parseSourceFile(file, display(file), await readFile(file, "utf8")).data, display(file));
-    existing.set(opKey(op), name);
+  for (const fragment of await readExistingFragments(layout)) {
+    if (fragment.problem) throw fragment.problem;
+    if (fragment.op) existing.set(operationKey(fragment.op), fragment.name);
   }
 
   await mkdir(fragmentsDir, { recursive: true });
   const results: ImportResult[] = [];
   for (const p of planned) {
     const target = path.join(fragmentsDir, p.name);
-    const previous = existing.get(opKey(p.op));
-    const occupant = [...existing.entries()].find(([key, name]) => name === p.name && key !== opKey(p.op));
+    const previous = existing.get(operationKey(p.op));
+    const occupant = [...existing.entries()].find(([key, name]) => name === p.name && key !== operationKey(p.op));
     if (occupant) {
       throw new PipelineError(
         `fragment name ${p.name} is taken by ${occupant[0]}; operationIds must be unique`,
@@ -116,7 +73,7 @@ export async function importPages(
       await writeFile(tmp, p.text);
       await rename(tmp, target);
     }
-    const result: ImportResult = { page: p.page, fragment: display(target), operation: opKey(p.op), outcome };
+    const result: ImportResult = { page: p.page, fragment: display(target), operation: operationKey(p.op), outcome };
     if (previous && previous !== p.name) {
       await rm(path.join(fragmentsDir, previous));
       outcome = "renamed";

@@ -41,6 +41,17 @@ export async function readPage(file: string, display: string): Promise<string> {
   }
 }
 
+/**
+ * The same limit for a page that is already text (a fetched page, whose body `spec:pull` reads
+ * with its own cap): refused when its UTF-8 encoding is over `MAX_PAGE_BYTES`.
+ */
+export function checkPageSize(text: string, display: string): void {
+  // A UTF-8 byte is at most one UTF-16 code unit, and a code unit at most 3 bytes: skip the
+  // count when the answer is clear from the length alone.
+  if (text.length * 3 <= MAX_PAGE_BYTES) return;
+  if (text.length > MAX_PAGE_BYTES || Buffer.byteLength(text, "utf8") > MAX_PAGE_BYTES) throw pageTooLarge(display);
+}
+
 /** The error for a page over `MAX_PAGE_BYTES`; a pull can throw it for a response body too. */
 export function pageTooLarge(display: string): PipelineError {
   return new PipelineError(

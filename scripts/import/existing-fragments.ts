@@ -1,0 +1,47 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { isRecord, type OperationRef } from "../shared/openapi.ts";
+import { isPipelineError, type PipelineError } from "../shared/pipeline-error.ts";
+import { displayPath, type ProjectLayout } from "../shared/project.ts";
+import { byCodePoint } from "../shared/sort.ts";
+import { parseSourceFile } from "../shared/source-file.ts";
+import { singleOperation } from "./fragment-name.ts";
+
+/** A YAML file of spec/fragments/ that is a fragment: what a docs page was stored as. */
+export interface ExistingFragment {
+  /** File name, e.g. `handle-revoke-service-user-api-key.yaml`. */
+  name: string;
+  file: string;
+  text: string;
+  /** Its operation; undefined when `problem` says why it cannot be read. */
+  op: OperationRef | undefined;
+  /** Why the file is not a readable fragment (invalid YAML, no single operation). */
+  problem?: PipelineError;
+}
+
+/**
+ * The fragments in spec/fragments/, in code-point order of their names. A YAML file that parses
+ * to anything but a mapping with `openapi` is a part that fragments `$ref`, as build/load-inputs.ts
+ * tells them apart; no docs page produces one, so it is not listed. A file that cannot be read is listed with its problem.
+ */
+export async function readExistingFragments(layout: ProjectLayout): Promise<ExistingFragment[]> {
+  const names = (await readdir(layout.fragmentsDir, { withFileTypes: true }).catch(() => []))
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+    .map((entry) => entry.name)
+    .sort(byCodePoint);
+  const found: ExistingFragment[] = [];
+  for (const name of names) {
+    const file = path.join(layout.fragmentsDir, name);
+    const display = displayPath(layout, file);
+    const text = await readFile(file, "utf8");
+    try {
+      const { data } = parseSourceFile(file, display, text);
+      if (!(isRecord(data) && "openapi" in data)) continue;
+      found.push({ name, file, text, op: singleOperation(data, display) });
+    } catch (error) {
+      if (!isPipelineError(error)) throw error;
+      found.push({ name, file, text, op: undefined, problem: error });
+    }
+  }
+  return found;
+}
