@@ -1,21 +1,24 @@
 /**
- * npm run generate [-- --root <dir>] [--timings]
+ * npm run generate [-- --root <dir>] [--timings] [--format text|markdown|summary]
  * Builds generated/ from spec/: nothing is written unless every stage succeeds.
+ * With --format markdown or summary, stdout holds only the change report (a workflow captures
+ * it for a pull request's body or title), "none" included; the "generated …" line goes to stderr.
  */
 import { performance } from "node:perf_hooks";
 import { generate } from "./build/pipeline.ts";
-import { formatChangeReport } from "./gate/change-report.ts";
+import { formatBundleChanges, noChanges, parseReportFormat } from "./gate/report-format.ts";
 import { runCli } from "./shared/cli.ts";
 import { formatLocation } from "./shared/pipeline-error.ts";
 import { displayPath } from "./shared/project.ts";
 
 const command = {
-  usage: "npm run generate -- [--root <dir>] [--timings]",
-  options: { timings: { type: "boolean" } },
+  usage: "npm run generate -- [--root <dir>] [--timings] [--format text|markdown|summary]",
+  options: { timings: { type: "boolean" }, format: { type: "string" } },
   positionals: { min: 0, max: 0 },
 } as const;
 
 await runCli(command, async ({ values, layout }) => {
+  const format = parseReportFormat(values.format, command);
   // --timings: each stage's wall time on stderr, to see where a slow run spends it.
   const onStage = values.timings
     ? (name: string, ms: number) => console.error(`  ${name.padEnd(28)} ${Math.round(ms)} ms`)
@@ -26,13 +29,17 @@ await runCli(command, async ({ values, layout }) => {
   const { operations, schemas, fragments, overlays } = result.stats;
   // performance.now() counts from process start, so module loading is included.
   const ms = Math.round(performance.now());
-  console.log(
+  const log = format === "text" ? console.log : console.error;
+  log(
     `generated ${displayPath(layout, layout.generatedDir)}/ from ${fragments} fragments and ${overlays} overlays: ` +
       `${operations} operations, ${schemas} schemas, ${result.warnings.length} warnings, ${ms} ms`,
   );
-  if (result.changes) {
-    const { report, base, revision } = result.changes;
-    console.log(`\n${formatChangeReport(report, base, revision)}`);
+  if (format === "text") {
+    // Today's output, unchanged: the report only when the bundle changed.
+    if (result.changes) console.log(`\n${formatBundleChanges(result.changes, format)}`);
+  } else {
+    const show = displayPath(layout, layout.bundleFile);
+    console.log(formatBundleChanges(result.changes ?? noChanges(show, "spec/"), format));
   }
   return undefined;
 });

@@ -127,6 +127,11 @@ function toReport(diff: RedoclyDiff, base: unknown, revision: unknown): ChangeRe
     const what = after.get(key) as string;
     changes.push({ impact: "minor", kind: "added", subject: key, where: "", message: `${what} was added.` });
   }
+  return reportOf(changes);
+}
+
+/** The report of a list of changes: counted by impact, rated by the most severe (major > minor > patch). */
+export function reportOf(changes: Change[]): ChangeReport {
   const counts: Record<Impact, number> = { major: 0, minor: 0, patch: 0 };
   for (const c of changes) counts[c.impact] += 1;
   const bump = counts.major > 0 ? "major" : counts.minor > 0 ? "minor" : counts.patch > 0 ? "patch" : "none";

@@ -218,5 +218,24 @@ describe("generate, check and spec:diff show the report", () => {
     expect((await runScript("spec-diff.ts", ["HEAD", "--root", project.root, "--fail-on", "patch"])).code).toBe(1);
     const missing = await runScript("spec-diff.ts", ["no-such-ref", "--root", project.root]);
     expect(missing.stderr).toContain("no generated/devin-api.yaml at git revision `no-such-ref`");
+    const summary = await runScript("spec-diff.ts", ["HEAD", "--root", project.root, "--format", "summary"]);
+    expect(summary).toMatchObject({ code: 0, stdout: "PATCH, 1 documentation change\n" });
+  });
+
+  it("check --format markdown prints the report alone on stdout, the drift listing on stderr", async () => {
+    await editDescription();
+    const run = await runScript("check.ts", ["--root", project.root, "--format", "markdown"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^## API changes: PATCH for users of the typed client\n/);
+    expect(run.stdout).toContain(`| modified | \`GET ${LIST}\` |  | description modified |`);
+    expect(run.stderr).toContain("generated/devin-api.yaml: differs from what spec/ generates");
+    expect(run.stderr).not.toContain("API changes");
+  });
+
+  it("generate --format summary prints the summary line alone on stdout", async () => {
+    await editDescription();
+    const run = await runScript("generate.ts", ["--root", project.root, "--format", "summary"]);
+    expect(run).toMatchObject({ code: 0, stdout: "PATCH, 1 documentation change\n" });
+    expect(run.stderr).toMatch(/^generated generated\/ from 5 fragments/m);
   });
 });
