@@ -25,15 +25,19 @@ export interface ErrorDetail {
 export class PipelineError extends Error {
   override readonly name = "PipelineError";
   readonly locations: readonly ErrorLocation[];
-  /** What the person should do next, printed after the message. */
+  /**
+   * What the person should do next, printed last. Every failure says it: `undefined` only when
+   * each of `details` carries its own (join conflicts), the last of which then ends the message.
+   */
   readonly hint: string | undefined;
   /** One entry per problem, when a failure has several (lint findings, join conflicts). */
   readonly details: readonly ErrorDetail[] | undefined;
 
+  // `hint` is not optional, so that no new failure can leave it out by accident.
   constructor(
     message: string,
-    locations: ErrorLocation | readonly ErrorLocation[] = [],
-    hint?: string,
+    locations: ErrorLocation | readonly ErrorLocation[],
+    hint: string | undefined,
     details?: readonly ErrorDetail[],
   ) {
     super(message);

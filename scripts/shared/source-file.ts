@@ -23,9 +23,16 @@ export function parseSourceFile(filePath: string, display: string, text: string,
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
+    // The yaml library ends its first line with "at line N, column M:" and a frame without line
+    // numbers, counted in the block (not the page it sits in): said here once, with the real ones.
+    const what = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    const n = doc.errors.length - 1;
+    const more = n > 0 ? ` (${n} more YAML error${n === 1 ? "" : "s"} after it)` : "";
     throw new PipelineError(
-      `invalid YAML: ${first.message.split("\n")[0]}`,
+      `invalid YAML: ${what}${more}${pos ? `\n${codeFrame(text, pos.line, pos.col, lineOffset)}` : ""}`,
       pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display },
+      "Fix the YAML at the marked line (indent with spaces, close every bracket and quote, keep keys unique); " +
+        "re-import a fragment from its docs page (`npm run spec:import`) rather than editing it.",
     );
   }
   const data = toData(doc, display, lineCounter, lineOffset);
@@ -45,6 +52,42 @@ export function parseSourceFile(filePath: string, display: string, text: string,
       return { line: 1 + lineOffset, column: 1 };
     },
   };
+}
+
+/** Lines shown before the one in error. */
+const FRAME_CONTEXT = 2;
+/** Longest line shown in a frame: a docs page is untrusted, and one line can be megabytes. */
+const FRAME_WIDTH = 160;
+// Control characters of an untrusted page must not reach the terminal (ANSI escapes); tabs stay.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const FRAME_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/**
+ * The lines up to the one in error, numbered as in the file (`lineOffset`: where the YAML starts
+ * in a docs page), and a caret under the column:
+ *
+ *         2 | info: [unclosed
+ *       > 3 | paths: {}
+ *           | ^
+ */
+function codeFrame(text: string, line: number, column: number, lineOffset: number): string {
+  const lines = text.split("\n");
+  const from = Math.max(1, line - FRAME_CONTEXT);
+  const width = String(line + lineOffset).length;
+  const shown = (n: number) => {
+    const raw = (lines[n - 1] ?? "").replace(/\r$/, "").replace(FRAME_CONTROL, "\uFFFD");
+    return raw.length > FRAME_WIDTH ? `${raw.slice(0, FRAME_WIDTH)}…` : raw;
+  };
+  const out: string[] = [];
+  for (let n = from; n <= line; n++) {
+    out.push(`  ${n === line ? ">" : " "} ${String(n + lineOffset).padStart(width)} | ${shown(n)}`);
+  }
+  // Keep tabs before the caret, so it lines up under the character in a terminal.
+  const lead = shown(line)
+    .slice(0, Math.min(column - 1, FRAME_WIDTH))
+    .replace(/[^\t]/g, " ");
+  out.push(`    ${" ".repeat(width)} | ${lead}^`);
+  return out.join("\n");
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
   CallInfo,
   Conflict,
   Failure,
+  FailureKind,
   InvalidInput,
   NetworkFailure,
   Ok,
@@ -69,20 +70,39 @@ const KINDS: Record<number, "unauthorized" | "forbidden" | "not_found" | "confli
   429: "rate_limited",
 };
 
-// "What to do next", appended to each message.
-const HINTS: Record<string, string> = {
+// What to try next, the end of every failure's message (README, "Results and errors": every
+// failure has a `message` saying what failed, where, and what to try next). One per kind, and
+// one per reason of `unexpected`: `satisfies` makes a new kind or reason without one a type error.
+const HINTS = {
   unauthorized: "check the client's token (missing, mistyped, expired or revoked)",
-  forbidden: "the token's user lacks the permission for this operation",
+  forbidden: "give the token's service user the permission this operation requires, or use a token that has it",
   not_found: "check the IDs in the path",
-  conflict: "the resource is not in a state that allows this",
+  conflict: "check the resource's current state: the same request will fail again",
   validation: "fix the listed parameters",
   rate_limited: "wait and retry",
-  server_error: "retry later",
-  unexpected: "the server or a proxy answered something this client cannot read",
+  server_error: "retry later; if it persists, quote the request id to the API's support",
   network: "check connectivity and `baseUrl`",
   timeout: "raise `timeout` if the server is just slow",
+  aborted: "your `signal` cancelled the call, which is never retried: call again if that was not meant",
   invalid_input: "fix the argument named here; nothing was sent",
-};
+  already_revoked: "treat it as done",
+  pagination:
+    "stopped to avoid an endless loop; the server broke the pagination contract: quote the request id to the API's support",
+} satisfies Record<Exclude<FailureKind, "unexpected">, string>;
+
+const UNEXPECTED_HINTS = {
+  undeclared_status:
+    "the API does not declare this status: check `baseUrl` (another server or a proxy may have answered), or quote the request id to the API's support",
+  non_json_body: "check `baseUrl`: something other than the API (a proxy, a login page) seems to have answered",
+  empty_body: "retry later; if it persists, quote the request id to the API's support",
+  invalid_json: "retry later; if it persists, quote the request id to the API's support",
+  too_large: "raise `maxResponseBytes` (client option or per call) if a response this large is expected",
+  redirect:
+    "the API does not redirect and the client does not follow redirects: check `baseUrl`, or set `followRedirects: true` to follow them",
+} satisfies Record<Unexpected["reason"], string>;
+
+/** `aborted` by a deadline (`AbortSignal.timeout`) rather than a cancel. */
+const DEADLINE_HINT = "give the signal a later deadline if the server is just slow";
 
 /** Longest piece of server text quoted in a message. */
 const MAX_QUOTE = 300;
@@ -109,7 +129,7 @@ function quote(ctx: FailureContext, text: string): string {
 function describe(ctx: FailureContext, info: CallInfo, what: string, detail: string | undefined, hint: string): string {
   const said = detail ? ` - ${quote(ctx, detail)}` : "";
   const id = info.requestId ? ` (request id ${quote(ctx, info.requestId)})` : "";
-  return `${info.method} ${info.path} failed: ${what}${said}${id}${hint ? `; ${hint}` : ""}`;
+  return `${info.method} ${info.path} failed: ${what}${said}${id}; ${hint}`;
 }
 
 type Json = Record<string, unknown> | null | undefined;
@@ -238,7 +258,7 @@ export function failureFromResponse(
   const base = {
     ...info,
     ok: false as const,
-    message: describeProblem(ctx, info, status, kind, problem, HINTS[kind] ?? ""),
+    message: describeProblem(ctx, info, status, kind, problem, HINTS[kind]),
     body: json,
     problem,
     response: safeResponse(ctx, response, true),
@@ -289,8 +309,7 @@ function anyBody(
   const problem = json === undefined ? noProblem() : problemOf(json, issuesOf(json));
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
   const wait = retryAfterMs === undefined ? undefined : `${Math.ceil(retryAfterMs / 1000)} s`;
-  const hint =
-    wait === undefined ? (HINTS[kind] ?? "") : `the server asked to wait ${wait} (Retry-After) before retrying`;
+  const hint = wait === undefined ? HINTS[kind] : `the server asked to wait ${wait} (Retry-After) before retrying`;
   const what = text === undefined ? undefined : text === "" ? "an empty body" : "a body that is not JSON";
   const base = {
     ...info,
@@ -360,7 +379,7 @@ function unexpected(
     ok: false,
     status: response.status,
     reason,
-    message: describe(ctx, info, `${response.status} with ${REASONS[reason]}`, undefined, HINTS.unexpected ?? ""),
+    message: describe(ctx, info, `${response.status} with ${REASONS[reason]}`, undefined, UNEXPECTED_HINTS[reason]),
     bodyText: ctx.redact(text).slice(0, MAX_BODY_TEXT),
     response: safeResponse(ctx, response, true),
   };
@@ -378,13 +397,7 @@ function redirect(ctx: FailureContext, info: CallInfo, response: Response, body:
     status: response.status,
     reason: "redirect",
     location,
-    message: describe(
-      ctx,
-      info,
-      `${response.status} redirect ${to}`,
-      undefined,
-      "the API does not redirect and the client does not follow redirects: check `baseUrl`, or set `followRedirects: true` to follow them",
-    ),
+    message: describe(ctx, info, `${response.status} redirect ${to}`, undefined, UNEXPECTED_HINTS.redirect),
     bodyText: typeof body === "string" ? ctx.redact(body).slice(0, MAX_BODY_TEXT) : "",
     response: safeResponse(ctx, response, true),
   };
@@ -407,13 +420,7 @@ export function tooLarge(
     ok: false,
     status: response.status,
     reason: "too_large",
-    message: describe(
-      ctx,
-      info,
-      what,
-      undefined,
-      "raise `maxResponseBytes` (client option or per call) if a response this large is expected",
-    ),
+    message: describe(ctx, info, what, undefined, UNEXPECTED_HINTS.too_large),
     bodyText: "",
     response: safeResponse(ctx, response, true),
   };
@@ -446,7 +453,7 @@ export function aborted(info: CallInfo, signal: AbortSignal): Aborted {
     ok: false,
     status: undefined,
     reason,
-    message: describe(NO_REDACT, info, what, undefined, ""),
+    message: describe(NO_REDACT, info, what, undefined, deadline ? DEADLINE_HINT : HINTS.aborted),
   };
 }
 
@@ -467,7 +474,7 @@ export function failureFromThrow(
       ok: false,
       status: undefined,
       timeoutMs,
-      message: describe(ctx, info, `no complete response within ${timeoutMs} ms`, undefined, HINTS.timeout ?? ""),
+      message: describe(ctx, info, `no complete response within ${timeoutMs} ms`, undefined, HINTS.timeout),
     } satisfies Timeout;
   }
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
@@ -488,7 +495,7 @@ export function failureFromThrow(
       info,
       "network error",
       detail,
-      final ? "this fails the same way every time: check `baseUrl` (or the server's redirects)" : (HINTS.network ?? ""),
+      final ? "this fails the same way every time: check `baseUrl` (or the server's redirects)" : HINTS.network,
     ),
   } satisfies NetworkFailure;
 }
@@ -518,10 +525,19 @@ function safeCause(ctx: FailureContext, error: unknown): unknown {
 
 /**
  * A 409 from a DELETE that declares 409, after an earlier attempt that may have been acted
- * on: that attempt most likely did it.
+ * on: that attempt most likely did it. The conflict's own message would say the request
+ * cannot succeed; this one says what happened instead.
  */
 export function alreadyRevoked<B>(conflict: Conflict<B>): AlreadyRevoked<B> {
-  return { ...conflict, kind: "already_revoked", retried: true } satisfies AlreadyRevoked<B>;
+  const id = conflict.requestId ? ` (request id ${quote(NO_REDACT, conflict.requestId)})` : "";
+  return {
+    ...conflict,
+    kind: "already_revoked",
+    retried: true,
+    message:
+      `${conflict.method} ${conflict.path}: 409 on a retry${id}, after an earlier attempt whose response was lost; ` +
+      `that attempt most likely did it: ${HINTS.already_revoked}`,
+  } satisfies AlreadyRevoked<B>;
 }
 
 /** A broken pagination contract, seen on the page `result` (for the paginator). */
@@ -529,7 +545,7 @@ export function paginationFailure(
   result: Ok<unknown>,
   reason: PaginationFailure["reason"],
   what: string,
-  next = "stopped to avoid an endless loop",
+  next: string = HINTS.pagination,
 ): PaginationFailure {
   return {
     kind: "pagination",

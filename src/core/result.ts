@@ -46,7 +46,7 @@ interface HttpFailure<K extends string, S extends number, B> extends CallInfo {
   kind: K;
   ok: false;
   status: S;
-  /** What failed, where, and the server's explanation. Never contains the token. */
+  /** What failed, where, the server's explanation, and what to try next. Never contains the token. */
   message: string;
   /** The parsed JSON body (token redacted), typed by the operation's declared response for this status. */
   body: B;
@@ -83,6 +83,7 @@ interface NoResponse<K extends string> extends CallInfo {
   kind: K;
   ok: false;
   status: undefined;
+  /** What failed, where, and what to try next. Never contains the token. */
   message: string;
 }
 
@@ -121,6 +122,7 @@ export interface Unexpected extends CallInfo {
   ok: false;
   status: number;
   reason: "undeclared_status" | "non_json_body" | "empty_body" | "invalid_json" | "too_large" | "redirect";
+  /** What failed, where, and what to try next (for each `reason` its own). Never contains the token. */
   message: string;
   /** The first 500 characters of the body, token redacted, for diagnosis ("" for `too_large`). */
   bodyText: string;
@@ -162,6 +164,7 @@ export interface PaginationFailure {
   path: string;
   requestId: string | undefined;
   attempts: number;
+  /** Which page broke the contract and how; the walk stopped there. */
   message: string;
 }
 

@@ -112,7 +112,13 @@ async function failure(project: ProjectLayout): Promise<string> {
     (e: unknown) => e,
   );
   expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return formatPipelineError(error as never);
+  const message = formatPipelineError(error as never);
+  // Every failure ends with what to do: its hint, or (join conflicts) the last problem's own.
+  const { hint, details } = error as { hint?: string; details?: { hint?: string }[] };
+  const advice = hint ?? details?.at(-1)?.hint;
+  expect(advice, "the message ends with what to do").toMatch(/\w+ \w+/);
+  expect(message.trimEnd().split("\n").at(-1)?.trim()).toBe(advice);
+  return message;
 }
 
 describe("a failed generate", () => {

@@ -116,14 +116,16 @@ describe("generate refuses a $ref that leaves spec/, before anything is resolved
     expect(hits).toEqual([]);
   });
 
-  it("a $ref inside spec/ that leads out through a file in a subfolder: the resolver refuses to read it", async () => {
+  // A YAML file in a subfolder is refused at stage 1 (load-inputs); a JSON part there is not
+  // loaded by the pipeline, so only the resolver stands between its `$ref` and the disk.
+  it("a $ref inside spec/ that leads out through a JSON part in a subfolder: the resolver refuses to read it", async () => {
     const sub = path.join(project.fragmentsDir, "sub");
     await mkdir(sub);
-    await writeFile(path.join(sub, "a.yaml"), `x:\n  $ref: '../../../../outside.yaml#/secret'\n`);
-    await setRef("./sub/a.yaml#/x");
+    await writeFile(path.join(sub, "a.json"), `{"x": {"$ref": "../../../../outside.yaml#/secret"}}\n`);
+    await setRef("./sub/a.json#/x");
     const before = await snapshot(project);
     const message = await failure(generate(project));
-    expect(message).toContain("Can't resolve $ref `./sub/a.yaml#/x`: refused to read ../outside.yaml");
+    expect(message).toContain("Can't resolve $ref `./sub/a.json#/x`: refused to read ../outside.yaml");
     expect(message).toContain(`spec/fragments/${LIST}:`);
     expect(message).not.toContain(SECRET);
     expect(await snapshot(project)).toEqual(before);
