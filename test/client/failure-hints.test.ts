@@ -1,5 +1,5 @@
 /**
- * README, "Results and errors": every failure has a `message` saying what failed, where, and what
+ * docs/client.md, "Results and errors": every failure has a `message` saying what failed, where, and what
  * to try next. One case per failure kind (and per reason of `unexpected`), each produced over real
  * HTTP: the sandbox where it can answer so, a tiny local server for what no API of ours sends.
  * The table is keyed so that a new kind or reason without a case is a type error.

@@ -1,5 +1,5 @@
 /**
- * README, "Retries and timeouts": a per-call `retry` is merged over the client's policy; over a
+ * docs/client.md, "Retries and timeouts": a per-call `retry` is merged over the client's policy; over a
  * client created with `retry: false` it is merged over the defaults, so one call can opt in
  * (issue 11: such a client used to keep `maxRetries: 0` for a call that opted in).
  */

@@ -1,5 +1,5 @@
 /**
- * README: "Every failure names the file and the location, then says what to do." Each bad input
+ * docs/pipeline.md: "Every failure names the file and the location, then says what to do." Each bad input
  * below goes through the real code path (stage 1 of the pipeline, spec:import, the command line),
  * and the message it prints must end with advice: the error's hint, or, for a failure made of
  * several problems, each problem's own. The failures of later stages (lint, join, overlays) are
