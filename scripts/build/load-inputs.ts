@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { type Config, loadConfig } from "@redocly/openapi-core";
 import { toLf } from "../shared/line-endings.ts";
@@ -22,8 +22,8 @@ export interface PipelineInputs {
 export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs> {
   const show = (file: string) => displayPath(layout, file);
   const config = await loadLintConfig(layout.redoclyConfig, show(layout.redoclyConfig));
-  await refuseSubfolders(layout.fragmentsDir, show, FRAGMENTS_HINT);
-  await refuseSubfolders(layout.overlaysDir, show, OVERLAYS_HINT);
+  await refuseSubfolders(layout.fragmentsDir, show, { key: "openapi", hint: FRAGMENTS_HINT });
+  await refuseSubfolders(layout.overlaysDir, show, { key: "overlay", hint: OVERLAYS_HINT });
   const files = (await readSourceDir(layout.fragmentsDir, show)).map(withLf);
   const overlays = (await readSourceDir(layout.overlaysDir, show)).map(withLf);
   // A top-level file that declares `openapi` is a fragment; any other YAML beside the fragments
@@ -34,28 +34,43 @@ export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs>
 }
 
 const FRAGMENTS_HINT =
-  "Move it up into spec/fragments/ (only the folder's own *.yaml files are read: fragments, and parts they " +
-  "`$ref` as `./<name>.yaml`), or delete it.";
+  "Move it up into spec/fragments/ (only the folder's own *.yaml files are read as fragments; a subfolder " +
+  "holds parts that fragments `$ref`), or delete it.";
 const OVERLAYS_HINT =
   "Move it up into spec/overlays/ (only the folder's own *.yaml files are applied, in file-name order), or delete it.";
 
+/** A document's own top-level key, as its first lines declare it (no YAML parse: a cheap look). */
+const declares = (key: string) => new RegExp(`^${key}\\s*:`, "m");
+
 /**
- * The pipeline reads the YAML of spec/fragments/ and spec/overlays/ themselves, not of their
- * subfolders. A file put in one (a fragment filed by topic, say) would be left out without a
- * word and its operation missing from generated/: an error instead, naming every such file.
+ * The pipeline reads the fragments of spec/fragments/ and the overlays of spec/overlays/
+ * themselves, not of their subfolders. A fragment or overlay put in one (filed by topic, say)
+ * would be left out without a word, its operation missing from generated/: an error instead,
+ * naming every such file. Other YAML in a subfolder is a part that fragments `$ref` (a
+ * multi-file spec keeps its shared schemas and responses in folders), read when referenced.
  */
-async function refuseSubfolders(dir: string, show: (file: string) => string, hint: string): Promise<void> {
+async function refuseSubfolders(
+  dir: string,
+  show: (file: string) => string,
+  what: { key: string; hint: string },
+): Promise<void> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const nested = entries
+  const candidates = entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && path.resolve(e.parentPath) !== path.resolve(dir))
-    .map((e) => show(path.join(e.parentPath, e.name)))
-    .sort(byCodePoint);
+    .map((e) => path.join(e.parentPath, e.name));
+  const pattern = declares(what.key);
+  const nested: string[] = [];
+  for (const file of candidates) {
+    if (pattern.test(toLf(await readFile(file, "utf8")))) nested.push(show(file));
+  }
   if (nested.length === 0) return;
+  nested.sort(byCodePoint);
   const folder = show(dir);
+  const kind = what.key === "openapi" ? "fragment" : "overlay";
   throw new PipelineError(
-    `${nested.length === 1 ? "a YAML file sits" : `${nested.length} YAML files sit`} in a subfolder of ${folder}/, which is not read`,
+    `${nested.length === 1 ? `a ${kind} sits` : `${nested.length} ${kind}s sit`} in a subfolder of ${folder}/, which is not read`,
     nested.map((file) => ({ file })),
-    hint,
+    what.hint,
   );
 }
 

@@ -74,19 +74,19 @@ describe("stage 1 (load inputs) says what to do", () => {
       ],
     ],
     [
-      "a YAML file in a subfolder of spec/fragments/, naming it",
+      "a fragment in a subfolder of spec/fragments/, naming it",
       async (p) => {
         await mkdir(path.join(p.fragmentsDir, "keys"));
         await writeFile(path.join(p.fragmentsDir, "keys", "list.yaml"), "openapi: 3.1.0\n");
       },
       [
         "spec/fragments/keys/list.yaml",
-        "a YAML file sits in a subfolder of spec/fragments/",
+        "a fragment sits in a subfolder of spec/fragments/",
         "Move it up into spec/fragments/",
       ],
     ],
     [
-      "YAML files in a subfolder of spec/overlays/, naming each",
+      "overlays in a subfolder of spec/overlays/, naming each",
       async (p) => {
         await mkdir(path.join(p.overlaysDir, "old", "deeper"), { recursive: true });
         await writeFile(path.join(p.overlaysDir, "old", "b.yml"), "overlay: 1.0.0\n");
@@ -94,7 +94,7 @@ describe("stage 1 (load inputs) says what to do", () => {
       },
       [
         "spec/overlays/old/b.yml\nspec/overlays/old/deeper/a.yaml\n",
-        "2 YAML files sit",
+        "2 overlays sit",
         "Move it up into spec/overlays/",
       ],
     ],

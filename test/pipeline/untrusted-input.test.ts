@@ -155,6 +155,17 @@ describe("generate refuses a $ref that leaves spec/, before anything is resolved
     expect(await readFile(project.bundleFile, "utf8")).toContain("Geteilt");
     expect(hits).toEqual([]);
   });
+
+  it("accepts a part in a subfolder of spec/fragments/ that a fragment $refs (a multi-file spec)", async () => {
+    await mkdir(path.join(project.fragmentsDir, "shared", "schemas"), { recursive: true });
+    await writeFile(
+      path.join(project.fragmentsDir, "shared", "schemas", "list.yml"),
+      "x:\n  type: object\n  description: Im Unterordner\n  properties:\n    items:\n      type: array\n",
+    );
+    await setRef("./shared/schemas/list.yml#/x");
+    await generate(project);
+    expect(await readFile(project.bundleFile, "utf8")).toContain("Im Unterordner");
+  });
 });
 
 /** Nine levels of ten aliases each: 10^9 nodes once expanded. */
