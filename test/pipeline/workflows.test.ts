@@ -50,13 +50,15 @@ describe("docs-sync.yml", () => {
     expect(jobs.propose?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
     const proposeRuns = (jobs.propose?.steps ?? []).map((s) => s.run ?? "").join("\n");
     expect(proposeRuns).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b/);
+    // The job that can push checks the artifact before it commits anything.
+    expect(proposeRuns).toContain("bash scripts/sync/apply-proposal.sh");
     const checkout = jobs.pull?.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with).toEqual({ "persist-credentials": false });
   });
 
-  it("pulls, regenerates, and titles the pull request with the change report's rating", async () => {
+  it("pulls, regenerates, then makes the proposal (patch, title, body) from the change report", async () => {
     const runs = ((await load()).jobs.pull?.steps ?? []).map((s) => s.run ?? "");
-    const order = ["npm ci", "npm run spec:pull", "npm run generate", "--format summary", "--format markdown"];
+    const order = ["npm ci", "npm run spec:pull", "npm run generate", "npm run --silent sync:proposal"];
     const at = order.map((needle) => runs.findIndex((r) => r.includes(needle)));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
