@@ -1,21 +1,30 @@
+import path from "node:path";
 import { type BaseResolver, bundle, type Config, makeDocumentFromString } from "@redocly/openapi-core";
 import { PipelineError } from "../shared/pipeline-error.ts";
 import type { SourceFile } from "../shared/source-file.ts";
+import { refuseNested } from "./load-inputs.ts";
 import { problemMessage } from "./problems.ts";
 
 /**
  * Stage 3: bundles each fragment on its own, because an external `$ref` resolves against the
  * fragment's own file. Then every other YAML file beside the fragments (a part) must have been
- * referenced by one of them. Returns the fragments with self-contained `data`.
+ * referenced by one of them, and a YAML file in a subfolder that none referenced must not be a
+ * fragment (it would be left out). Returns the fragments with self-contained `data`.
  */
 export async function bundleFragments(
   fragments: readonly SourceFile[],
   parts: readonly SourceFile[],
   config: Config,
   resolver: BaseResolver,
+  { nested, root }: { nested: readonly string[]; root: string } = { nested: [], root: "." },
 ): Promise<SourceFile[]> {
   const selfContained = await Promise.all(fragments.map((file) => bundleFragment(file, config, resolver)));
   const referenced = resolver.getFiles();
+  await refuseNested(
+    nested.filter((file) => !referenced.has(file)),
+    "openapi",
+    (file) => path.relative(root, file).split(path.sep).join("/"),
+  );
   const orphans = parts.filter((part) => !referenced.has(part.path));
   if (orphans.length > 0) {
     throw new PipelineError(

@@ -17,60 +17,71 @@ export interface PipelineInputs {
   parts: SourceFile[];
   /** In file-name order, the order they are applied in. */
   overlays: SourceFile[];
+  /**
+   * YAML files in subfolders of spec/fragments/, by absolute path, not read here: parts that
+   * fragments `$ref` (read by Redocly when referenced), or a fragment filed in a subfolder by
+   * mistake, which stage 3 refuses.
+   */
+  nested: string[];
 }
 
 export async function loadInputs(layout: ProjectLayout): Promise<PipelineInputs> {
   const show = (file: string) => displayPath(layout, file);
   const config = await loadLintConfig(layout.redoclyConfig, show(layout.redoclyConfig));
-  await refuseSubfolders(layout.fragmentsDir, show, { key: "openapi", hint: FRAGMENTS_HINT });
-  await refuseSubfolders(layout.overlaysDir, show, { key: "overlay", hint: OVERLAYS_HINT });
+  const nested = await nestedYaml(layout.fragmentsDir);
+  await refuseNested(await nestedYaml(layout.overlaysDir), "overlay", show);
   const files = (await readSourceDir(layout.fragmentsDir, show)).map(withLf);
   const overlays = (await readSourceDir(layout.overlaysDir, show)).map(withLf);
   // A top-level file that declares `openapi` is a fragment; any other YAML beside the fragments
   // is a part they $ref (a shared description, say), checked to be referenced after bundling.
   const fragments = files.filter((f) => isRecord(f.data) && "openapi" in f.data);
   const parts = files.filter((f) => !fragments.includes(f));
-  return { layout, config, fragments, parts, overlays };
+  return { layout, config, fragments, parts, overlays, nested };
 }
 
-const FRAGMENTS_HINT =
-  "Move it up into spec/fragments/ (only the folder's own *.yaml files are read as fragments; a subfolder " +
-  "holds parts that fragments `$ref`), or delete it.";
-const OVERLAYS_HINT =
-  "Move it up into spec/overlays/ (only the folder's own *.yaml files are applied, in file-name order), or delete it.";
+const HINTS = {
+  openapi:
+    "Move it up into spec/fragments/ (only the folder's own *.yaml files are read as fragments; a subfolder " +
+    "holds parts that fragments `$ref`), or delete it.",
+  overlay:
+    "Move it up into spec/overlays/ (only the folder's own *.yaml files are applied, in file-name order), or delete it.",
+} as const;
 
-/** A document's own top-level key, as its first lines declare it (no YAML parse: a cheap look). */
-const declares = (key: string) => new RegExp(`^${key}\\s*:`, "m");
+/** YAML files in the subfolders of `dir` (not in `dir` itself), by absolute path; none when it does not exist. */
+async function nestedYaml(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && path.resolve(e.parentPath) !== path.resolve(dir))
+    .map((e) => path.join(e.parentPath, e.name));
+}
 
 /**
  * The pipeline reads the fragments of spec/fragments/ and the overlays of spec/overlays/
- * themselves, not of their subfolders. A fragment or overlay put in one (filed by topic, say)
- * would be left out without a word, its operation missing from generated/: an error instead,
- * naming every such file. Other YAML in a subfolder is a part that fragments `$ref` (a
- * multi-file spec keeps its shared schemas and responses in folders), read when referenced.
+ * themselves, not those of their subfolders. A fragment or overlay put in one (filed by topic,
+ * say) would be left out without a word, its operation missing from generated/: an error
+ * instead, naming every such file. Other YAML in a subfolder is a part that fragments `$ref` (a
+ * multi-file spec keeps its shared schemas and responses in folders). Only `files` are read, so
+ * stage 3 passes just the nested files no fragment referenced: at scale (DigitalOcean: 2,032
+ * parts in folders) reading them all again would cost ~0.2 s.
  */
-async function refuseSubfolders(
-  dir: string,
+export async function refuseNested(
+  files: readonly string[],
+  key: keyof typeof HINTS,
   show: (file: string) => string,
-  what: { key: string; hint: string },
 ): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const candidates = entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && path.resolve(e.parentPath) !== path.resolve(dir))
-    .map((e) => path.join(e.parentPath, e.name));
-  const pattern = declares(what.key);
-  const nested: string[] = [];
-  for (const file of candidates) {
-    if (pattern.test(toLf(await readFile(file, "utf8")))) nested.push(show(file));
+  const declares = new RegExp(`^${key}\\s*:`, "m");
+  const found: string[] = [];
+  for (const file of files) {
+    if (declares.test(toLf(await readFile(file, "utf8")))) found.push(show(file));
   }
-  if (nested.length === 0) return;
-  nested.sort(byCodePoint);
-  const folder = show(dir);
-  const kind = what.key === "openapi" ? "fragment" : "overlay";
+  if (found.length === 0) return;
+  found.sort(byCodePoint);
+  const folder = key === "openapi" ? "spec/fragments" : "spec/overlays";
+  const kind = key === "openapi" ? "fragment" : "overlay";
   throw new PipelineError(
-    `${nested.length === 1 ? `a ${kind} sits` : `${nested.length} ${kind}s sit`} in a subfolder of ${folder}/, which is not read`,
-    nested.map((file) => ({ file })),
-    what.hint,
+    `${found.length === 1 ? `a ${kind} sits` : `${found.length} ${kind}s sit`} in a subfolder of ${folder}/, which is not read`,
+    found.map((file) => ({ file })),
+    HINTS[key],
   );
 }
 

@@ -44,7 +44,7 @@ export async function build(layout: ProjectLayout, options: BuildOptions = {}): 
  * serialize. Pure with respect to generated/: it only returns outputs.
  */
 export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions = {}): Promise<PipelineResult> {
-  const { layout, config, fragments, parts, overlays } = inputs;
+  const { layout, config, fragments, parts, overlays, nested } = inputs;
   const stage = stageTimer(options.onStage);
   const warnings: LintFinding[] = [];
   // Before Redocly reads anything (part of stage 2): no `$ref` may leave spec/, which holds
@@ -54,7 +54,7 @@ export async function buildOutputs(inputs: PipelineInputs, options: BuildOptions
   const resolver = new SpecResolver(layout, config.resolve);
   warnings.push(...(await lintSources([...fragments, ...overlays], config, resolver)));
   stage("lint fragments and overlays");
-  const selfContained = await bundleFragments(fragments, parts, config, resolver);
+  const selfContained = await bundleFragments(fragments, parts, config, resolver, { nested, root: layout.root });
   stage("bundle fragments");
   const { document, provenance } = joinFragments(selfContained);
   stage("join");

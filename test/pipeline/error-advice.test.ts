@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadInputs } from "../../scripts/build/load-inputs.ts";
+import { build } from "../../scripts/build/pipeline.ts";
 import { importPages } from "../../scripts/import/import-pages.ts";
 import { parseCommandLine } from "../../scripts/shared/cli.ts";
 import { formatPipelineError, isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
@@ -74,18 +75,6 @@ describe("stage 1 (load inputs) says what to do", () => {
       ],
     ],
     [
-      "a fragment in a subfolder of spec/fragments/, naming it",
-      async (p) => {
-        await mkdir(path.join(p.fragmentsDir, "keys"));
-        await writeFile(path.join(p.fragmentsDir, "keys", "list.yaml"), "openapi: 3.1.0\n");
-      },
-      [
-        "spec/fragments/keys/list.yaml",
-        "a fragment sits in a subfolder of spec/fragments/",
-        "Move it up into spec/fragments/",
-      ],
-    ],
-    [
       "overlays in a subfolder of spec/overlays/, naming each",
       async (p) => {
         await mkdir(path.join(p.overlaysDir, "old", "deeper"), { recursive: true });
@@ -116,6 +105,20 @@ describe("stage 1 (load inputs) says what to do", () => {
   test("reads the fixture project itself without complaint", async () => {
     const inputs = await loadInputs(project);
     expect(inputs.fragments.map((f) => path.basename(f.path))).toContain(FIXTURE.listSecrets.file);
+  });
+});
+
+describe("stage 3 (bundle fragments) says what to do", () => {
+  // Parts in subfolders are fine (a multi-file spec); only a fragment there is left out.
+  test("a fragment in a subfolder of spec/fragments/ that no fragment $refs, naming it", async () => {
+    const layout = await withProject(async (p) => {
+      await mkdir(path.join(p.fragmentsDir, "keys"));
+      await writeFile(path.join(p.fragmentsDir, "keys", "list.yaml"), "openapi: 3.1.0\n");
+    });
+    const message = await expectAdvice(() => build(layout));
+    expect(message).toContain("spec/fragments/keys/list.yaml");
+    expect(message).toContain("a fragment sits in a subfolder of spec/fragments/");
+    expect(message).toContain("Move it up into spec/fragments/");
   });
 });
 
