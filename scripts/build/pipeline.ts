@@ -107,7 +107,7 @@ export async function generate(
   const result = await build(layout, options);
   const changes = await rateChangesIfAny(await committedBundle(layout), result.bundleText);
   const stage = stageTimer(options.onStage);
-  await replaceGeneratedDir(layout.generatedDir, result.files);
+  await replaceGeneratedDir(layout.generatedDir, result.files, { root: layout.root });
   stage("write");
   return changes ? { ...result, changes } : result;
 }

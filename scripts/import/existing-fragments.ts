@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isRecord, type OperationRef } from "../shared/openapi.ts";
-import { isPipelineError, type PipelineError } from "../shared/pipeline-error.ts";
+import { isPipelineError, PipelineError } from "../shared/pipeline-error.ts";
 import { displayPath, type ProjectLayout } from "../shared/project.ts";
 import { byCodePoint } from "../shared/sort.ts";
 import { parseSourceFile } from "../shared/source-file.ts";
@@ -25,7 +25,7 @@ export interface ExistingFragment {
  * tells them apart; no docs page produces one, so it is not listed. A file that cannot be read is listed with its problem.
  */
 export async function readExistingFragments(layout: ProjectLayout): Promise<ExistingFragment[]> {
-  const names = (await readdir(layout.fragmentsDir, { withFileTypes: true }).catch(() => []))
+  const names = (await readFolder(layout))
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => entry.name)
     .sort(byCodePoint);
@@ -44,4 +44,21 @@ export async function readExistingFragments(layout: ProjectLayout): Promise<Exis
     }
   }
   return found;
+}
+
+/**
+ * The entries of spec/fragments/. Only a missing folder counts as empty (a project's first pull
+ * or import); one that cannot be read is an error, or a pull would take every fragment in it as
+ * gone and every page as added.
+ */
+async function readFolder(layout: ProjectLayout) {
+  return readdir(layout.fragmentsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    const folder = displayPath(layout, layout.fragmentsDir);
+    throw new PipelineError(
+      `could not read ${folder}/: ${error.code ?? error.message}`,
+      { file: folder },
+      `${folder}/ must be a folder you can read: check what is there and its permissions, then run the command again.`,
+    );
+  });
 }

@@ -72,13 +72,19 @@ export async function writeFragments(
     () => false,
   );
   const byName = new Map(pulled.map((p) => [p.name, p]));
-  await replaceDir(fragmentsDir, async (staging) => {
-    if (existed) await cp(fragmentsDir, staging, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-    for (const entry of entries) {
-      const name = path.basename(entry.fragment);
-      const target = path.join(staging, name);
-      if (entry.change === "removed") await rm(target);
-      else if (entry.change !== "unchanged") await writeFile(target, (byName.get(name) as PulledFragment).text);
-    }
-  });
+  await replaceDir(
+    fragmentsDir,
+    async (staging) => {
+      if (existed) {
+        await cp(fragmentsDir, staging, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      }
+      for (const entry of entries) {
+        const name = path.basename(entry.fragment);
+        const target = path.join(staging, name);
+        if (entry.change === "removed") await rm(target);
+        else if (entry.change !== "unchanged") await writeFile(target, (byName.get(name) as PulledFragment).text);
+      }
+    },
+    { root: layout.root },
+  );
 }

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { refuseInterruptedSwap } from "../build/write.ts";
 import { readExistingFragments } from "../import/existing-fragments.ts";
 import { duplicatePages, planFragment } from "../import/plan-fragment.ts";
 import { type ErrorDetail, isPipelineError, PipelineError } from "../shared/pipeline-error.ts";
@@ -7,7 +8,13 @@ import { byCodePoint } from "../shared/sort.ts";
 import { type DocsLocation, pageUrl, parseDocsIndex } from "./docs-index.ts";
 import { FETCH_DEFAULTS, type FetchSettings, fetchMarkdown } from "./fetch-page.ts";
 import { compareFragments, type FragmentEntry, type PulledFragment, writeFragments } from "./fragment-changes.ts";
-import { parseOrigin, readSources } from "./sources.ts";
+import { indexUrlOf, parseOrigin, readSources } from "./sources.ts";
+
+/**
+ * How many pages a pull follows at most. The docs have tens of API pages; an index that makes a
+ * pattern match hundreds is broken or tampered with, and every fragment is held in memory.
+ */
+export const MAX_FOLLOWED_PAGES = 500;
 
 export interface PullProgress {
   /** Requests started so far, this one included (the index counts as one). */
@@ -25,6 +32,8 @@ export interface PullOptions extends Partial<FetchSettings> {
   concurrency?: number;
   /** Called as each request starts; the CLI shows it on a terminal. @default none */
   onProgress?: ((progress: PullProgress) => void) | undefined;
+  /** Pages followed at most; more is an error before any page is fetched. @default MAX_FOLLOWED_PAGES */
+  maxPages?: number;
 }
 
 /** A finding that does not stop the pull: a pattern that matches no page of the index. */
@@ -66,13 +75,17 @@ export async function pullSpec(layout: ProjectLayout, options: PullOptions = {})
     attempts: options.attempts ?? FETCH_DEFAULTS.attempts,
     backoffMs: options.backoffMs ?? FETCH_DEFAULTS.backoffMs,
   };
+  // Before planning: with spec/fragments/ set aside by an interrupted write, the plan would see
+  // no fragments and call every page added.
+  await refuseInterruptedSwap(layout.fragmentsDir, { root: layout.root });
   const sources = await readSources(layout);
   const at: DocsLocation = {
     origin: options.origin === undefined ? sources.origin : checkedOrigin(options.origin),
     defaultOrigin: sources.origin,
     language: sources.language,
   };
-  const indexUrl = new URL(sources.index, at.origin).href;
+  // Checked against the origin fetched from, which `--origin` may have changed.
+  const indexUrl = indexUrlOf(sources, at.origin);
   const result = { origin: at.origin, language: at.language, indexUrl, dryRun: options.dryRun === true };
 
   let started = 0;
@@ -105,8 +118,10 @@ export async function pullSpec(layout: ProjectLayout, options: PullOptions = {})
     });
   }
   const indexed = [...index.keys()].sort(byCodePoint);
+  const matchedBy: { pattern: (typeof sources.patterns)[number]; count: number }[] = [];
   for (const pattern of sources.patterns) {
     const matched = indexed.filter((p) => pattern.matches(p));
+    matchedBy.push({ pattern, count: matched.length });
     if (matched.length === 0) {
       warnings.push({
         file: sources.file,
@@ -118,6 +133,8 @@ export async function pullSpec(layout: ProjectLayout, options: PullOptions = {})
   }
 
   const pages = [...followed.values()];
+  const maxPages = options.maxPages ?? MAX_FOLLOWED_PAGES;
+  if (pages.length > maxPages) throw failed([tooMany(pages.length, maxPages, matchedBy, sources.file, indexUrl)]);
   total += pages.length;
   const limit = pLimit(options.concurrency ?? 4);
   const outcomes = await Promise.all(
@@ -147,6 +164,25 @@ export async function pullSpec(layout: ProjectLayout, options: PullOptions = {})
   const changed = entries.some((e) => e.change !== "unchanged");
   if (changed && !result.dryRun) await writeFragments(layout, pulled, entries);
   return { ...result, entries, warnings, written: changed && !result.dryRun };
+}
+
+/** The problem of following more than `max` pages, naming each pattern that matched with its count. */
+function tooMany(
+  count: number,
+  max: number,
+  matchedBy: readonly { pattern: { glob: string; line: number }; count: number }[],
+  file: string,
+  indexUrl: string,
+): ErrorDetail {
+  const matching = matchedBy.filter((m) => m.count > 0).sort((a, b) => b.count - a.count);
+  const named = matching.map((m) => `${JSON.stringify(m.pattern.glob)} matches ${m.count}`).join(", ");
+  return {
+    locations: matching.length > 0 ? matching.map((m) => ({ file, line: m.pattern.line })) : [{ file }],
+    message: `${count} pages would be followed, more than the limit of ${max}${named ? ` (pattern${matching.length === 1 ? "" : "s"} ${named})` : ""}`,
+    hint:
+      `Narrow the pattern${matching.length === 1 ? "" : "s"} in ${file} to the folders you need ` +
+      `(the docs have tens of API pages: an index that lists this many at ${indexUrl} may be broken or tampered with).`,
+  };
 }
 
 function checkedOrigin(origin: string): string {

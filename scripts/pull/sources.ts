@@ -39,6 +39,8 @@ export interface Sources {
   language: string;
   /** Path of the page index on the origin. @default DEFAULT_INDEX */
   index: string;
+  /** The line of `index:` (1 when the file has none). */
+  indexLine: number;
   pages: FollowedPath[];
   patterns: FollowedPattern[];
 }
@@ -135,13 +137,9 @@ export function parseSources(text: string, display: string): Sources {
   }
 
   const index = stringAt("index", "a path on the origin") ?? DEFAULT_INDEX;
-  if (!index.startsWith("/") || index.startsWith("//")) {
-    problem(
-      valueLine("index"),
-      `\`index\` must be a path on the origin, starting with /: ${JSON.stringify(index)}`,
-      `Write index: ${DEFAULT_INDEX}`,
-    );
-  }
+  const indexLine = valueLine("index");
+  const wrongIndex = indexProblem(index, origin);
+  if (wrongIndex !== undefined) problem(indexLine, `\`index\` ${wrongIndex}`, `Write index: ${DEFAULT_INDEX}`);
 
   const listAt = (key: "pages" | "patterns"): { text: string; line: number }[] => {
     const value = data[key];
@@ -226,7 +224,45 @@ export function parseSources(text: string, display: string): Sources {
       problems,
     );
   }
-  return { file: display, origin, language, index, pages, patterns };
+  return { file: display, origin, language, index, indexLine, pages, patterns };
+}
+
+/**
+ * What is wrong with `index` as a path on `origin`, if anything. URL parsing reads `\` as `/`
+ * and drops tabs and line breaks (WHATWG URL), so `/\evil.com/llms.txt` or `/<tab>/evil.com`
+ * would resolve to another host: besides the spelling, the resolved URL must keep the origin.
+ */
+function indexProblem(index: string, origin: string): string | undefined {
+  const shown = JSON.stringify(index);
+  if (!index.startsWith("/") || index.startsWith("//")) {
+    return `must be a path on the origin, starting with a single /: ${shown}`;
+  }
+  if (index.includes("\\")) return `must not hold a backslash (URLs read it as /): ${shown}`;
+  let resolved: string;
+  try {
+    resolved = new URL(index, origin).origin;
+  } catch {
+    return `is not a path on the origin: ${shown}`;
+  }
+  if (resolved !== origin) return `must stay on the docs origin ${origin}, but leads to ${resolved}: ${shown}`;
+  return undefined;
+}
+
+/**
+ * The index's URL on `origin` (sources.yaml's, or the `--origin` override): an error naming the
+ * line of `index:` unless it stays on that origin. parseSources checks it against sources.yaml's
+ * origin; the pull checks it again against the origin it actually fetches from.
+ */
+export function indexUrlOf(sources: Pick<Sources, "file" | "index" | "indexLine">, origin: string): string {
+  const wrong = indexProblem(sources.index, origin);
+  if (wrong !== undefined) {
+    throw new PipelineError(
+      `\`index\` ${wrong}`,
+      { file: sources.file, line: sources.indexLine },
+      `Write index: ${DEFAULT_INDEX} (a path on the docs origin).`,
+    );
+  }
+  return new URL(sources.index, origin).href;
 }
 
 /** The parsed file; invalid YAML gets a hint for this file (the shared one speaks of fragments). */

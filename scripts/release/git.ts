@@ -52,6 +52,11 @@ export async function lastReleaseTag(root: string): Promise<ReleaseTag | undefin
   return last === undefined ? undefined : { tag: last, version: last.slice(1) };
 }
 
+/** Whether the tag exists anywhere in the repository, reachable from HEAD or not (`git tag --list`). */
+export async function tagExists(root: string, tag: string): Promise<boolean> {
+  return (await git(root, "tag", "--list", tag)).split("\n").some((t) => t.trim() === tag);
+}
+
 /** Files under `paths` (relative to `root`) that differ from HEAD, untracked ones included. */
 export async function uncommitted(root: string, paths: readonly string[]): Promise<string[]> {
   const status = await git(root, "status", "--porcelain", "--untracked-files=all", "--", ...paths);

@@ -9,7 +9,7 @@ import { isRecord } from "../shared/openapi.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
 import type { ProjectLayout } from "../shared/project.ts";
 import { changelogEntry } from "./changelog.ts";
-import { lastReleaseTag, type ReleaseTag, requireCommit } from "./git.ts";
+import { lastReleaseTag, type ReleaseTag, requireCommit, tagExists } from "./git.ts";
 import { readVersion } from "./package-version.ts";
 
 export interface PlanOptions {
@@ -76,6 +76,7 @@ export async function planRelease(layout: ProjectLayout, options: PlanOptions = 
   if (last === undefined) {
     const report = await compareBundles(emptied(nextText), nextText);
     const changes = { base: "no earlier release", revision: `v${current}`, report };
+    await refuseTaken(layout.root, current, last);
     const entry = changelogEntry(current, date, changes);
     return { kind: "release", last, current, version: current, rated: undefined, changes, entry };
   }
@@ -87,8 +88,29 @@ export async function planRelease(layout: ProjectLayout, options: PlanOptions = 
   if (rated === null) throw new Error(`not a semantic version: ${last.version}`); // lastReleaseTag checked it
   // package.json may be ahead already: raised by hand for a change of the client (not rated).
   const version = semver.valid(current) !== null && semver.gt(current, rated) ? current : rated;
+  await refuseTaken(layout.root, version, last);
   const changes = { base: last.tag, revision: `v${version}`, report };
   return { kind: "release", last, current, version, rated, changes, entry: changelogEntry(version, date, changes) };
+}
+
+/**
+ * Fails when `v<version>` is a tag already, on a branch HEAD does not contain (a hotfix released
+ * from a branch that was never merged): tagging it again would fail, and publishing the version
+ * again is refused by npm.
+ */
+async function refuseTaken(root: string, version: string, last: ReleaseTag | undefined): Promise<void> {
+  const tag = `v${version}`;
+  if (!(await tagExists(root, tag))) return;
+  const since =
+    last === undefined
+      ? "there is no release tag in HEAD's history"
+      : `the last release in HEAD's history is ${last.tag}`;
+  throw new PipelineError(
+    `the next version would be ${version}, but the tag ${tag} exists already on a branch HEAD does not contain (${since})`,
+    { file: "package.json", pointer: "/version" },
+    `Merge the branch that holds ${tag} (\`git branch -a --contains ${tag}\`) so that it counts as the last release, ` +
+      `or raise package.json's version by hand past it (\`npm version <version> --no-git-tag-version\`), then plan again.`,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -170,6 +171,58 @@ describe("release:plan bumps the last release by the highest rating since it", (
   });
 });
 
+describe("release:plan refuses a version whose tag exists on a branch HEAD does not contain", () => {
+  let repo: TempProject;
+  beforeAll(async () => {
+    // v0.1.1 released from a hotfix branch that was never merged: v0.1.0 is main's last release.
+    repo = await releaseRepo("v0.1.0");
+    await git(repo.root, "checkout", "-q", "-b", "hotfix");
+    await git(repo.root, "commit", "-q", "--allow-empty", "-m", "hotfix");
+    await git(repo.root, "tag", "v0.1.1");
+    await git(repo.root, "checkout", "-q", "main");
+  });
+  beforeEach(() => resetTo(repo, "v0.1.0"));
+  afterAll(() => repo.cleanup());
+
+  it("fails on a patch that would be v0.1.1, naming the tag and what to do", async () => {
+    await describeEdit(repo);
+    await expect(planRelease(repo, { date: DATE })).rejects.toMatchObject({
+      name: "PipelineError",
+      message:
+        "the next version would be 0.1.1, but the tag v0.1.1 exists already on a branch HEAD does not contain (the last release in HEAD's history is v0.1.0)",
+      locations: [{ file: "package.json", pointer: "/version" }],
+      hint: expect.stringMatching(
+        /^Merge the branch that holds v0\.1\.1 .*or raise package\.json's version by hand past it/,
+      ),
+    });
+  });
+
+  it("plans the version package.json was raised to past the tag", async () => {
+    await edit(path.join(repo.root, "package.json"), (t) => t.replace('"0.1.0"', '"0.1.2"'));
+    await describeEdit(repo);
+    expect(released(await planRelease(repo, { date: DATE }))).toMatchObject({ rated: "0.1.1", version: "0.1.2" });
+  });
+});
+
+describe("the first release, when its tag exists on another branch", () => {
+  it("is refused, naming the tag", async () => {
+    const repo = await releaseRepo();
+    try {
+      await git(repo.root, "checkout", "-q", "-b", "elsewhere");
+      await git(repo.root, "commit", "-q", "--allow-empty", "-m", "elsewhere");
+      await git(repo.root, "tag", "v0.1.0");
+      await git(repo.root, "checkout", "-q", "main");
+      await expect(planRelease(repo, { date: DATE })).rejects.toMatchObject({
+        message: expect.stringContaining(
+          "the tag v0.1.0 exists already on a branch HEAD does not contain (there is no release tag in HEAD's history)",
+        ),
+      });
+    } finally {
+      await repo.cleanup();
+    }
+  });
+});
+
 describe("the first release", () => {
   let repo: TempProject;
   beforeAll(async () => {
@@ -251,6 +304,48 @@ describe("release:apply writes what release:plan prints", () => {
       message: expect.stringContaining("generated/ does not match spec/"),
       hint: expect.stringContaining("npm run generate"),
     });
+  });
+});
+
+describe("release.yml publishes a pre-release under the dist-tag next", () => {
+  interface Step {
+    id?: string;
+    run?: string;
+    env?: Record<string, string>;
+  }
+  const steps = async () =>
+    (
+      parse(await readFile(path.join(REPO, ".github", "workflows", "release.yml"), "utf8")) as {
+        jobs: { publish: { steps: Step[] } };
+      }
+    ).jobs.publish.steps;
+
+  it.each([
+    ["1.0.0-rc.1", "next"],
+    ["0.2.0-beta.0", "next"],
+    ["1.0.0", "latest"],
+  ])("version %s: --tag %s", async (version, tag) => {
+    const step = (await steps()).find((s) => s.id === "dist-tag");
+    const dir = await mkdtemp(path.join(tmpdir(), "devin-dist-tag-"));
+    try {
+      await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "x", version }));
+      await symlink(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+      const output = path.join(dir, "github-output");
+      await promisify(execFile)("bash", ["-euo", "pipefail", "-c", step?.run ?? "exit 1"], {
+        cwd: dir,
+        env: { ...process.env, GITHUB_OUTPUT: output },
+      });
+      expect(await readFile(output, "utf8")).toBe(`tag=${tag}\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("passes the step's dist-tag to npm publish", async () => {
+    const publish = (await steps()).find((s) => s.run?.startsWith("npm publish"));
+    expect(publish?.run).toBe('npm publish --provenance --access public --tag "$DIST_TAG"');
+    // An Actions expression, not a JS template.
+    expect(publish?.env?.DIST_TAG).toBe(["$", "{{ steps.dist-tag.outputs.tag }}"].join(""));
   });
 });
 

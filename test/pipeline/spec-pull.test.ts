@@ -1,13 +1,15 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { cp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDocsIndex } from "../../scripts/pull/docs-index.ts";
 import { type PullOptions, pullSpec } from "../../scripts/pull/pull.ts";
 import { formatPullReport } from "../../scripts/pull/report.ts";
-import { originOverride, parseSources } from "../../scripts/pull/sources.ts";
+import { indexUrlOf, originOverride, parseSources } from "../../scripts/pull/sources.ts";
 import { formatPipelineError, isPipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { MAX_PAGE_BYTES } from "../../scripts/shared/untrusted-input.ts";
 import {
@@ -255,6 +257,97 @@ describe("spec:pull", () => {
     expect(site.requests).toContain("/de/moved.md");
   });
 
+  describe("follows at most maxPages pages (an index could list thousands under a pattern)", () => {
+    const secretPages = ["list-secrets", "get-secret", "delete-secret"];
+    beforeEach(() => {
+      site.files.set("/llms.txt", llmsTxt([LIST.path, REVOKE.path, ...secretPages.map((p) => `${SECRETS}/${p}`)]));
+    });
+
+    it.each<[string, string[], number, string]>([
+      [
+        "one pattern",
+        ["api-reference/v3/service-users/*"],
+        1,
+        'spec/sources.yaml:3\n    2 pages would be followed, more than the limit of 1 (pattern "api-reference/v3/service-users/*" matches 2)\n    Narrow the pattern in spec/sources.yaml',
+      ],
+      [
+        "two patterns, the larger first",
+        ["api-reference/v3/service-users/*", `${SECRETS}/*`],
+        4,
+        `spec/sources.yaml:4\nspec/sources.yaml:3\n    5 pages would be followed, more than the limit of 4 (patterns "${SECRETS}/*" matches 3, "api-reference/v3/service-users/*" matches 2)\n    Narrow the patterns in spec/sources.yaml`,
+      ],
+    ])(
+      "%s: fails before fetching a page, naming the patterns and the count",
+      async (_, patterns, maxPages, expected) => {
+        await followPatterns(...patterns);
+        const before = await snapshotDir(specDir);
+        const message = await failure(pull({ maxPages }));
+        expect(message).toMatch(/^spec:pull failed: 1 problem; nothing was written\n/);
+        expect(message).toContain(expected);
+        expect(message).toContain(
+          `an index that lists this many at ${site.origin}/llms.txt may be broken or tampered with`,
+        );
+        expect(site.requests).toEqual(["/llms.txt"]);
+        expect(await snapshotDir(specDir)).toEqual(before);
+      },
+    );
+
+    it("pulls when the followed pages are within the limit", async () => {
+      await followPatterns("api-reference/v3/service-users/*");
+      const result = await pull({ maxPages: 2 });
+      expect(summary(result.entries)).toEqual([`unchanged ${LIST.fragment}`, `unchanged ${REVOKE.fragment}`]);
+    });
+  });
+
+  describe("spec/fragments/ that an earlier write left in a bad state", () => {
+    it("stops before fetching when a write was cut off between its renames, naming the folder and the command that restores it", async () => {
+      await writeFile(path.join(project.fragmentsDir, "shared.yaml"), "Geteilt:\n  type: string\n");
+      await rename(project.fragmentsDir, path.join(specDir, ".fragments-old-0123abcd"));
+      const before = await snapshotDir(specDir);
+      const message = await failure(pull());
+      expect(message).toBe(
+        [
+          "spec/.fragments-old-0123abcd",
+          "  spec/fragments/ is missing: an earlier write was interrupted between its two renames; spec/.fragments-old-0123abcd/ holds the folder as it was",
+          "  Put it back with `mv spec/.fragments-old-0123abcd spec/fragments`, then run the command again.",
+        ].join("\n"),
+      );
+      expect(site.requests).toEqual([]);
+      expect(await snapshotDir(specDir)).toEqual(before);
+    });
+
+    it("refuses a spec/fragments that is a file, rather than reading it as empty", async () => {
+      await rm(project.fragmentsDir, { recursive: true });
+      await writeFile(project.fragmentsDir, "not a folder\n");
+      const before = await snapshotDir(specDir);
+      const error = await pull().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        name: "PipelineError",
+        message: "could not read spec/fragments/: ENOTDIR",
+        locations: [{ file: "spec/fragments" }],
+      });
+      expect(await snapshotDir(specDir)).toEqual(before);
+    });
+
+    // A named pipe is what `fs.cp` refuses to copy: a genuine failure of the write, no injection.
+    it.skipIf(process.platform === "win32")(
+      "a write that fails (a named pipe in spec/fragments) names the folder and its code, and leaves spec/ as it was",
+      async () => {
+        site.files.set(pageRoute(LIST.path), LIST.text.replaceAll("optional nach Status", "wahlweise nach Status"));
+        await promisify(execFile)("mkfifo", [path.join(project.fragmentsDir, "pipe")]);
+        const before = await snapshotDir(specDir);
+        const message = await failure(pull());
+        expect(message).toMatch(/^spec\/fragments\n {2}could not write spec\/fragments\/: ERR_FS_CP_FIFO_PIPE \(/);
+        expect(message).toContain("\n  spec/fragments/ is unchanged. Close programs that hold files in it open");
+        expect(await snapshotDir(specDir)).toEqual(before);
+        expect((await readdir(specDir)).filter((name) => name.startsWith(".fragments-"))).toEqual([]);
+      },
+    );
+  });
+
   describe("fails, naming the URL, what was wrong and what to do, and leaves spec/ byte for byte as it was", () => {
     type Case = [
       name: string,
@@ -452,6 +545,21 @@ describe("spec:pull", () => {
         "language: de\nindex: llms.txt\npages: [a]\n",
         "spec/sources.yaml:2\n  `index` must be a path on the origin",
       ],
+      [
+        "an index with a backslash (URLs read /\\evil.com as //evil.com, another host)",
+        "language: de\nindex: /\\evil.com/llms.txt\npages: [a]\n",
+        'spec/sources.yaml:2\n  `index` must not hold a backslash (URLs read it as /): "/\\\\evil.com/llms.txt"',
+      ],
+      [
+        "an index that leads to another host once URL parsing drops a tab",
+        'language: de\nindex: "/\\t/evil.com/llms.txt"\npages: [a]\n',
+        "spec/sources.yaml:2\n  `index` must stay on the docs origin https://docs.devin.ai, but leads to https://evil.com",
+      ],
+      [
+        "an index that starts with //",
+        "language: de\nindex: //evil.com/llms.txt\npages: [a]\n",
+        "spec/sources.yaml:2\n  `index` must be a path on the origin, starting with a single /",
+      ],
       ["no page followed at all", "language: de\npages: []\npatterns:\n", "spec/sources.yaml:2\n  follows no page"],
       ["invalid YAML", "language: de\npages: [a\n", "spec/sources.yaml:3:1\n  invalid YAML"],
     ])("refuses %s, naming the line", async (_, text, expected) => {
@@ -537,6 +645,34 @@ describe("the origin override", () => {
     ["DEVIN_DOCS_ORIGIN", undefined, { DEVIN_DOCS_ORIGIN: "ftp://docs.corp.example" }],
   ])("a bad value names %s", (from, flag, env) => {
     expect(() => originOverride(flag, env)).toThrow(new RegExp(`^${from} `));
+  });
+});
+
+describe("the index URL on the origin fetched from (sources.yaml's, or --origin)", () => {
+  const sources = { file: "spec/sources.yaml", indexLine: 3 };
+  it.each([
+    ["a path", "/llms.txt", "http://127.0.0.1:4000", "http://127.0.0.1:4000/llms.txt"],
+    ["a nested path", "/de/llms.txt", "https://docs.corp.example", "https://docs.corp.example/de/llms.txt"],
+  ])("resolves %s", (_, index, origin, expected) => {
+    expect(indexUrlOf({ ...sources, index }, origin)).toBe(expected);
+  });
+
+  it.each([
+    ["a backslash", "/\\evil.com/llms.txt", "must not hold a backslash"],
+    [
+      "a tab that URL parsing drops",
+      "/\t/evil.com/llms.txt",
+      "must stay on the docs origin http://127.0.0.1:4000, but leads to http://evil.com",
+    ],
+    ["a protocol-relative URL", "//evil.com/llms.txt", "must be a path on the origin, starting with a single /"],
+  ])("refuses %s after an --origin override, naming the line of index:", (_, index, expected) => {
+    expect(() => indexUrlOf({ ...sources, index }, "http://127.0.0.1:4000")).toThrow(
+      expect.objectContaining({
+        name: "PipelineError",
+        message: expect.stringContaining(`\`index\` ${expected}`),
+        locations: [{ file: "spec/sources.yaml", line: 3 }],
+      }),
+    );
   });
 });
 
