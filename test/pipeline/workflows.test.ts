@@ -53,7 +53,10 @@ describe("docs-sync.yml", () => {
     // The job that can push checks the artifact before it commits anything.
     expect(proposeRuns).toContain("bash scripts/sync/apply-proposal.sh");
     const checkout = jobs.pull?.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
-    expect(checkout?.with).toEqual({ "persist-credentials": false });
+    expect(checkout?.with).toEqual({
+      ref: ["$", "{{ github.event.repository.default_branch }}"].join(""),
+      "persist-credentials": false,
+    });
   });
 
   it("pulls, regenerates, then makes the proposal (patch, title, body) from the change report", async () => {
