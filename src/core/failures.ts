@@ -70,7 +70,7 @@ const KINDS: Record<number, "unauthorized" | "forbidden" | "not_found" | "confli
   429: "rate_limited",
 };
 
-// What to try next, the end of every failure's message (README, "Results and errors": every
+// What to try next, the end of every failure's message (docs/client.md, "Results and errors": every
 // failure has a `message` saying what failed, where, and what to try next). One per kind, and
 // one per reason of `unexpected`: `satisfies` makes a new kind or reason without one a type error.
 const HINTS = {
