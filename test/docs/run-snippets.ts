@@ -106,8 +106,9 @@ function runAll(jobs: SnippetJob[]): Promise<Outcome> {
   child.on("message", (message: RunnerMessage) => {
     if ("started" in message) running = message.id;
     else {
-      errors.set(message.id, message.error);
-      running = undefined;
+      // A second message for a snippet is a late failure: it overrides "ran to the end".
+      if (message.error !== undefined || !errors.has(message.id)) errors.set(message.id, message.error);
+      if (running === message.id) running = undefined;
     }
   });
   return new Promise((resolve, reject) => {

@@ -19,6 +19,8 @@ export type RunnerMessage = { id: string; started: true } | { id: string; error:
 
 /** A snippet that runs this long is reported as hanging, rather than stalling the others. */
 const SNIPPET_TIME_LIMIT_MS = 60_000;
+/** How long the runner waits after the last snippet for failures that arrive late. */
+const LATE_FAILURE_WAIT_MS = 250;
 
 const send = (message: RunnerMessage) =>
   new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
@@ -27,13 +29,33 @@ const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? S
 
 const jobs = JSON.parse(process.argv[2] ?? "[]") as SnippetJob[];
 const require = createRequire(import.meta.url);
-// A promise a snippet forgot to await still fails it (the one running when it rejects).
+
+/**
+ * A failure that surfaces after its snippet ended (a promise it did not await) belongs to the
+ * snippet whose file its stack names, not to whichever snippet runs by then; failing that, to the
+ * one running. Such a failure is sent as a second message for that snippet, which overrides
+ * its first ("ran to the end").
+ */
+let current: SnippetJob | undefined;
+const ended = new Set<string>();
+const late = new Map<string, string>();
+function owner(error: unknown): SnippetJob | undefined {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  return jobs.find((j) => stack.includes(pathToFileURL(j.file).href) || stack.includes(j.file)) ?? current;
+}
 let stray: unknown;
-process.on("unhandledRejection", (reason) => {
-  stray ??= reason;
-});
+function onStray(reason: unknown): void {
+  const job = owner(reason);
+  if (job && ended.has(job.id)) {
+    late.set(job.id, `failed after it ended (a promise it did not await): ${describe(reason)}`);
+    void send({ id: job.id, error: late.get(job.id) });
+  } else stray ??= reason;
+}
+process.on("unhandledRejection", onStray);
+process.on("uncaughtException", onStray);
 
 for (const job of jobs) {
+  current = job;
   await send({ id: job.id, started: true });
   Object.assign(process.env, job.env);
   stray = undefined;
@@ -58,7 +80,12 @@ for (const job of jobs) {
   } finally {
     clearTimeout(timer);
   }
+  ended.add(job.id);
   await send({ id: job.id, error });
 }
+current = undefined;
+// Time for the last snippets' unawaited calls to settle (a local sandbox answers in
+// milliseconds), so that what they throw is still reported.
+await new Promise((resolve) => setTimeout(resolve, LATE_FAILURE_WAIT_MS));
 // Whatever a snippet left open (a server, a timer) must not keep the run alive.
 process.exit(0);

@@ -69,15 +69,16 @@ describe("the snippets of README.md and docs/", () => {
 });
 
 describe("the snippet test itself", () => {
-  const [wrongType, throws, typecheckOnly, skipped, js] = fixture;
+  const [wrongType, throws, late, typecheckOnly, skipped, js] = fixture;
 
   test("finds the ts and js blocks of a page, with their markers, and ignores the others", () => {
     expect(fixture.map((s) => [s.line, s.language, s.mode])).toEqual([
       [6, "ts", "run"],
       [11, "ts", "run"],
-      [19, "ts", "typecheck-only"],
-      [24, "ts", "skip"],
-      [32, "mjs", "run"],
+      [18, "ts", "run"],
+      [29, "ts", "typecheck-only"],
+      [34, "ts", "skip"],
+      [42, "mjs", "run"],
     ]);
   });
 
@@ -95,6 +96,17 @@ describe("the snippet test itself", () => {
         ),
       ),
     ]);
+  });
+
+  test("reports a failure that comes after its snippet ended, against that snippet, not the next", () => {
+    expect(problems(late as Snippet)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${FIXTURE}:18: throws when run: failed after it ended \\(a promise it did not await\\): Error: late failure \\(conflict\\)\\n\\s+at .*${FIXTURE}:24:`,
+        ),
+      ),
+    ]);
+    expect(problems(js as Snippet)).toEqual([]);
   });
 
   test("runs neither a type-check-only nor a skipped snippet, and does not compile a skipped one", () => {
