@@ -79,7 +79,7 @@ export async function refuseNested(
   const folder = key === "openapi" ? "spec/fragments" : "spec/overlays";
   const kind = key === "openapi" ? "fragment" : "overlay";
   throw new PipelineError(
-    `${found.length === 1 ? `a ${kind} sits` : `${found.length} ${kind}s sit`} in a subfolder of ${folder}/, which is not read`,
+    `${found.length === 1 ? `${kind === "overlay" ? "an" : "a"} ${kind} sits` : `${found.length} ${kind}s sit`} in a subfolder of ${folder}/, which is not read`,
     found.map((file) => ({ file })),
     HINTS[key],
   );

@@ -1,6 +1,8 @@
+import { statSync } from "node:fs";
+import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatPipelineError, isPipelineError, PipelineError } from "./pipeline-error.ts";
-import { type ProjectLayout, projectLayout } from "./project.ts";
+import { displayPath, type ProjectLayout, projectLayout } from "./project.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 /** Every command takes `--root <dir>`: the project to work on (default: the current folder). */
@@ -65,7 +67,17 @@ export function parseCommandLine<const O extends Options>(command: Command<O>, a
   // parseArgs types `values` per option; for the generic O it cannot see that `root` is a string.
   const { root } = parsed.values as { root?: string };
   if (root === "") throw usageError("command line: --root needs a folder", command);
-  return { values: parsed.values, positionals, layout: projectLayout(root ?? process.cwd()) };
+  const layout = projectLayout(root ?? process.cwd());
+  // A mistyped --root must not make a command write a new spec/ somewhere else, or blame
+  // redocly.yaml for a folder that is not there.
+  if (!statSync(path.dirname(layout.fragmentsDir), { throwIfNoEntry: false })?.isDirectory()) {
+    const where = root === undefined ? "the current folder" : `--root ${JSON.stringify(root)}`;
+    throw usageError(
+      `command line: ${where} is not a project folder (${displayPath(layout, layout.root)} has no spec/); pass the folder of your clone`,
+      command,
+    );
+  }
+  return { values: parsed.values, positionals, layout };
 }
 
 export function usageError(message: string, command: { usage: string }): PipelineError {

@@ -31,8 +31,7 @@ export function parseSourceFile(filePath: string, display: string, text: string,
     throw new PipelineError(
       `invalid YAML: ${what}${more}${pos ? `\n${codeFrame(text, pos.line, pos.col, lineOffset)}` : ""}`,
       pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display },
-      "Fix the YAML at the marked line (indent with spaces, close every bracket and quote, keep keys unique); " +
-        "re-import a fragment from its docs page (`npm run spec:import`) rather than editing it.",
+      `Fix the YAML at the marked line (indent with spaces, close every bracket and quote, keep keys unique)${yamlAdvice(display, lineOffset)}`,
     );
   }
   const data = toData(doc, display, lineCounter, lineOffset);
@@ -52,6 +51,17 @@ export function parseSourceFile(filePath: string, display: string, text: string,
       return { line: 1 + lineOffset, column: 1 };
     },
   };
+}
+
+/** What to do about invalid YAML, by what the file is: a page's block, a fragment, an overlay, sources.yaml. */
+function yamlAdvice(display: string, lineOffset: number): string {
+  if (lineOffset > 0 || /^https?:/.test(display)) {
+    return ": the docs page's OpenAPI block itself is broken. Save the page again from the docs; if it stays broken, report it to the docs.";
+  }
+  if (/(^|\/)spec\/fragments\//.test(display)) {
+    return "; better, pull or re-import the fragment from its docs page (`npm run spec:pull` or `npm run spec:import`) than edit it.";
+  }
+  return ".";
 }
 
 /** Lines shown before the one in error. */

@@ -23,13 +23,17 @@ export const SPEC_REF_HINT =
  * an endless file such as a device cannot exhaust memory).
  */
 export async function readPage(file: string, display: string): Promise<string> {
-  const handle = await open(file, "r");
+  const handle = await open(file, "r").catch((error: NodeJS.ErrnoException) => {
+    throw unreadablePage(error, display);
+  });
   try {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_PAGE_BYTES + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null).catch((error: NodeJS.ErrnoException) => {
+        throw unreadablePage(error, display);
+      });
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
@@ -39,6 +43,23 @@ export async function readPage(file: string, display: string): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/** A page path that names no readable file: a typo, a folder, no permission. */
+function unreadablePage(error: NodeJS.ErrnoException, display: string): Error {
+  const what: Record<string, string> = {
+    ENOENT: "no such file",
+    EISDIR: "a folder, not a page",
+    EACCES: "not readable (permission denied)",
+    EPERM: "not readable (permission denied)",
+  };
+  const reason = error.code ? what[error.code] : undefined;
+  if (reason === undefined) return error;
+  return new PipelineError(
+    `cannot read the page: ${reason}`,
+    { file: display },
+    "Pass the path of a docs page saved as Markdown (the page's URL plus `.md`); paths are relative to the folder you run the command in.",
+  );
 }
 
 /**

@@ -306,6 +306,12 @@ export function createApiClient<Paths extends object, Index extends OperationInd
   const clientMaxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const badLimit = limitProblem("maxResponseBytes", clientMaxBytes) ?? limitProblem("timeout", options.timeout ?? 0);
   if (badLimit) throw new TypeError(`createApiClient: ${badLimit}`);
+  // As per call: `Authorization` comes from `token` only, never silently from `headers`.
+  if (token !== undefined && namesAuthorization(options.headers)) {
+    throw new TypeError(
+      "createApiClient: `headers` sets Authorization, which comes from `token` only: pass the key as `token` and drop the header",
+    );
+  }
   const raw = createClient<Paths>({
     baseUrl,
     // openapi-fetch follows by default; here a 3xx comes back as a response, reported as `redirect`.

@@ -72,7 +72,13 @@ describe("stage 1 (load inputs) says what to do", () => {
       [
         `spec/fragments/${FIXTURE.listSecrets.file}:6:1\n  invalid YAML: Map keys must be unique\n` +
           "    4 |   title: Devin API v3\n    5 |   version: 3.0.0\n  > 6 | openapi: 3.0.0\n      | ^\n",
+        "pull or re-import the fragment from its docs page",
       ],
+    ],
+    [
+      "invalid YAML in an overlay, with advice for an overlay (not a re-import)",
+      (p) => writeFile(path.join(p.overlaysDir, "50-bad.yaml"), "overlay: 1.0.0\nactions: [unclosed\n"),
+      ["spec/overlays/50-bad.yaml:", "keep keys unique)."],
     ],
     [
       "overlays in a subfolder of spec/overlays/, naming each",
@@ -133,7 +139,13 @@ describe("spec:import says what to do", () => {
     [
       "invalid YAML in a page, framed with the page's line numbers",
       async () => [await write("broken.md", page("yaml", "openapi: 3.1.0\nopenapi: 3.0.0\n"))],
-      ["broken.md:7:1", "Map keys must be unique", "    6 | openapi: 3.1.0", "  > 7 | openapi: 3.0.0"],
+      [
+        "broken.md:7:1",
+        "Map keys must be unique",
+        "    6 | openapi: 3.1.0",
+        "  > 7 | openapi: 3.0.0",
+        "Save the page again from the docs",
+      ],
     ],
     [
       "a block with two operations",
@@ -154,6 +166,8 @@ describe("spec:import says what to do", () => {
       ["the fence announces GET"],
     ],
     ["the same page twice", async () => [REVOKE_PAGE, REVOKE_PAGE], ["revoke-api-key.md"]],
+    ["a page path that names no file", async () => [path.join(project.root, "nope.md")], ["nope.md", "no such file"]],
+    ["a page path that names a folder", async () => [project.root], ["cannot read the page: a folder, not a page"]],
     [
       "a $ref that leaves spec/",
       async () => [
@@ -181,6 +195,7 @@ describe("the command line says what to do", () => {
     ["an unknown flag", ["--colour"]],
     ["too many arguments", ["a", "b"]],
     ["an empty --root", ["--root", ""]],
+    ["a --root that is not a project folder", ["--root", "/nonexistent/devin-api-client"]],
   ])("%s", async (_name, args) => {
     const command = { usage: "npm run x -- [page]", options: {}, positionals: { min: 0, max: 1 } } as const;
     const message = await expectAdvice(async () => parseCommandLine(command, args));

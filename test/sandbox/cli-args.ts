@@ -16,11 +16,12 @@ const DEFAULT_LATENCY_MS = 1000;
 /** `status429` without `:<seconds>` sends `Retry-After: 1`. */
 const DEFAULT_RETRY_AFTER = "1";
 
-export const USAGE = `usage: npm run sandbox -- [--errors legacy|problem] [--fault <kind>[,<kind>...]] [--port <n>]
+export const USAGE = `usage: npm run sandbox -- [--errors legacy|problem] [--fault <kind>[,<kind>...]] [--port <n>] [--help]
   --errors  error bodies: legacy {"detail": ...} (default) or RFC 9457 application/problem+json
   --fault   faults for the next requests, one request each, in the order given (repeat a kind to hit
             more requests): ${FAULT_KINDS.join(", ")};
             latency:<ms> (default ${DEFAULT_LATENCY_MS}), status429:<Retry-After> (default ${DEFAULT_RETRY_AFTER})
+  --help    this text
   --port    port on 127.0.0.1 (default PORT, else ${DEFAULT_PORT}; 0 for any free port)`;
 
 export interface SandboxCommand {
@@ -31,7 +32,8 @@ export interface SandboxCommand {
 }
 
 /** The parsed command, or what to print (message and usage) and the exit code. */
-export type Parsed = { ok: true; command: SandboxCommand } | { ok: false; code: 2; message: string };
+/** `code: 0` is `--help`: the usage on stdout, and nothing started. */
+export type Parsed = { ok: true; command: SandboxCommand } | { ok: false; code: 0 | 2; message: string };
 
 export function parseSandboxArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): Parsed {
   try {
@@ -41,10 +43,12 @@ export function parseSandboxArgs(argv: readonly string[], env: Record<string, st
         errors: { type: "string" },
         fault: { type: "string", multiple: true },
         port: { type: "string", short: "p" },
+        help: { type: "boolean", short: "h" },
       },
       strict: true,
       allowPositionals: false,
     });
+    if (values.help) return { ok: false, code: 0, message: USAGE };
     return {
       ok: true,
       command: {

@@ -90,12 +90,21 @@ describe("the sandbox command line", () => {
     ["a value for a fault that takes none", ["--fault", "reset:3"], "only latency:<ms> and status429:<Retry-After>"],
     ["a port out of range", ["--port", "70000"], 'invalid port "70000"'],
     ["a positional argument", ["4010"], "Unexpected argument '4010'"],
+    ["help with another flag's typo", ["--hlep"], "Unknown option '--hlep'"],
   ])("refuses %s with the message and the usage (exit 2)", (_name, argv, message) => {
     const parsed = parseSandboxArgs(argv);
     expect(parsed).toMatchObject({ ok: false, code: 2 });
     const text = parsed.ok ? "" : parsed.message;
     expect(text).toContain(message);
     expect(text).toContain("usage: npm run sandbox -- [--errors legacy|problem] [--fault <kind>[,<kind>...]]");
+  });
+
+  test.each([["--help"], ["-h"]])("%s gives the usage and exit 0, starting nothing", (flag) => {
+    expect(parseSandboxArgs([flag])).toEqual({
+      ok: false,
+      code: 0,
+      message: expect.stringMatching(/^usage: npm run sandbox/),
+    });
   });
 
   test("reads faults in order, with their values, from lists and repeated flags", () => {

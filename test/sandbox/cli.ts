@@ -10,7 +10,7 @@ import { type Sandbox, startSandbox } from "./server.ts";
 
 const parsed = parseSandboxArgs(process.argv.slice(2), process.env);
 if (!parsed.ok) {
-  console.error(parsed.message);
+  (parsed.code === 0 ? console.log : console.error)(parsed.message);
   process.exit(parsed.code);
 }
 const { command } = parsed;
