@@ -169,10 +169,9 @@ describe("documented endpoints (sandbox): seed data", () => {
     expect(makeKeys(500, status)).toEqual(keys);
   });
 
-  it("makeKeys builds 100_000 keys quickly", () => {
-    const started = performance.now();
+  it("makeKeys builds 100_000 keys", () => {
+    // Its speed is measured by `npm run bench` (paginate), never by a timed assertion here.
     expect(makeKeys(100_000)).toHaveLength(100_000);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 
@@ -218,7 +217,7 @@ describe("documented endpoints (sandbox): routing", () => {
     const answer = await send(sandbox, "GET", undefined, "/v3beta1/enterprise/nope");
     expect(answer.status).toBe(404);
     expect(answer.contentType).toBe(contentType);
-    if (errorFormat === "problem") expect(answer.body.instance).toBe("/v3beta1/enterprise/nope");
+    expect(answer.body.instance).toBe(errorFormat === "problem" ? "/v3beta1/enterprise/nope" : undefined);
   });
 
   it("answers 405 with Allow for a known path and another method", async () => {
@@ -310,16 +309,11 @@ describe("documented endpoints (sandbox): listing keys", () => {
     expect(answer.body).toEqual({ detail: "Service user not found" });
   });
 
-  it("serves 100_000 keys 200 at a time quickly", async () => {
+  it("serves 100_000 keys 200 at a time", async () => {
     const sandbox = await open({ serviceUsers: { "service-user-huge": makeKeys(100_000) } });
-    const started = performance.now();
     const { items, pages } = await walk(sandbox, "service-user-huge", { first: 200, status: "active" });
-    const elapsed = performance.now() - started;
     expect(items).toHaveLength(100_000);
     expect(pages).toBe(500);
-    // Measured ~1 s over HTTP, ~3 s with the per-page spec validation; the generous bound
-    // catches O(n²) regressions without flaking on slow CI machines.
-    expect(elapsed).toBeLessThan(15_000);
   });
 });
 
@@ -428,7 +422,7 @@ describe("documented endpoints (sandbox): revoking keys", () => {
     const answer = await revoke(sandbox, serviceUserId, keyId);
     expect(answer.status).toBe(status);
     expect(answer.body.detail).toBe(detail);
-    if (errorFormat === "problem") expect(answer.body.instance).toBe(revokePath(serviceUserId, keyId));
+    expect(answer.body.instance).toBe(errorFormat === "problem" ? revokePath(serviceUserId, keyId) : undefined);
   });
 
   it("answers 409 when the key is revoked a second time", async () => {
@@ -608,16 +602,43 @@ describe("documented endpoints (sandbox): closing", () => {
     while (sandbox.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     const started = performance.now();
     await sandbox.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Not a speed target: far below the stalled request's 60 s, so close() did not wait for it.
+    expect(performance.now() - started).toBeLessThan(20_000);
     await expect(stalled).rejects.toThrow();
     await expect(fetch(`${sandbox.url}${listPath(ALPHA)}`)).rejects.toThrow();
   });
 });
 
 describe("documented endpoints (sandbox): spec coverage", () => {
-  it("exercises every status the spec declares, except 403", () => {
+  it("answers every status the spec declares, except 403", async () => {
     // 403 needs a token without permission, which the sandbox does not model.
-    expect(spec.declaredStatuses("GET", LIST)).toEqual(["200", "401", "403", "422", "429"]);
-    expect(spec.declaredStatuses("DELETE", REVOKE)).toEqual(["200", "401", "403", "404", "409", "422", "429"]);
+    const sandbox = await open();
+    const statuses = async (answers: Promise<Answer>[]) =>
+      [...new Set((await Promise.all(answers)).map((a) => a.status))].sort();
+    sandbox.addFault({ fault: { kind: "status429" }, method: "GET" });
+    const listed = await statuses([
+      list(sandbox, ALPHA),
+      list(sandbox, ALPHA),
+      send(sandbox, "GET", LIST, listPath(ALPHA), {}),
+      list(sandbox, ALPHA, { first: 0 }),
+    ]);
+    sandbox.addFault({ fault: { kind: "status429" }, method: "DELETE" });
+    const revoked = [];
+    for (const [user, key, headers] of [
+      [ALPHA, "key-alpha-active-1", undefined],
+      [ALPHA, "key-alpha-active-1", undefined],
+      [ALPHA, "key-alpha-active-1", undefined],
+      [ALPHA, "key-nope", undefined],
+      ["alpha", "key-alpha-active-1", undefined],
+      [ALPHA, "key-alpha-active-2", {}],
+    ] as const) {
+      revoked.push(
+        (await send(sandbox, "DELETE", REVOKE, revokePath(user, key), headers ?? authHeaders(sandbox))).status,
+      );
+    }
+    const declared = (method: string, path: string) =>
+      spec.declaredStatuses(method, path).filter((status) => status !== "403");
+    expect(listed.map(String)).toEqual(declared("GET", LIST));
+    expect([...new Set(revoked)].sort().map(String)).toEqual(declared("DELETE", REVOKE));
   });
 });

@@ -40,14 +40,34 @@ describe("throwing style", () => {
       requestId: expect.stringMatching(/^req_/),
       result,
     });
-    expect((error as Error).message).toBe(result.kind === "not_found" ? result.message : "");
+    expect(result.kind).toBe("not_found");
+    expect((error as Error).message).toBe((result as { message: string }).message);
   });
 
-  test("isDevinApiError recognises an error from another realm by name", () => {
+  test("isDevinApiError recognises an error from another realm by name and kind", () => {
     const foreign = Object.assign(new Error("x"), { name: "DevinApiError", kind: "not_found" });
     expect(isDevinApiError(foreign)).toBe(true);
+    expect(isDevinApiError(Object.assign(new Error("x"), { name: "DevinApiError" }))).toBe(false);
     expect(isDevinApiError(new Error("x"))).toBe(false);
     expect(isDevinApiError(null)).toBe(false);
+  });
+
+  test("carries a network failure's cause as its own, and no cause for an HTTP failure", async () => {
+    const cause = new TypeError("fetch failed");
+    const network = {
+      kind: "network",
+      ok: false,
+      status: undefined,
+      method: "GET",
+      path: "/x",
+      requestId: undefined,
+      attempts: 1,
+      message: "m",
+      cause,
+    } as const;
+    expect(new DevinApiError(network).cause).toBe(cause);
+    const missing = await remove("secret-missing");
+    expect(new DevinApiError(missing as never)).not.toHaveProperty("cause");
   });
 });
 

@@ -83,13 +83,15 @@ describe("token", () => {
     ["a trailing CR", "cog_abc\r"],
     ["a non-ASCII character", "cog_abc\u00e9"],
   ])("rejects a token with %s without echoing it", (_name, token) => {
-    expect.assertions(2);
-    expect(() => createDevinClient({ token })).toThrow(/whitespace, control or non-ASCII characters/);
+    let error: unknown;
     try {
       createDevinClient({ token });
-    } catch (error) {
-      expect(String(error)).not.toContain("cog_abc");
+    } catch (thrown) {
+      error = thrown;
     }
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toMatch(/whitespace, control or non-ASCII characters/);
+    expect(String(error)).not.toContain("cog_abc");
   });
 
   test("reads DEVIN_API_KEY when no token is passed", async () => {

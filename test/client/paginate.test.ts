@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiClient } from "../../src/core/client.ts";
 import type { OperationIndex } from "../../src/core/operations.ts";
+import { paginator } from "../../src/core/paginate.ts";
 import { DevinApiError, isDevinApiError } from "../../src/index.ts";
 import { makeSecrets, makeSessions, seedOrganizations } from "../support/fixture-server.ts";
 import { createFixtureClient, fixtureClient, json, SECRETS, SESSIONS, tinyServer } from "./helpers.ts";
@@ -29,7 +30,21 @@ describe("paginate", () => {
     expect(new Set(ids).size).toBe(1000);
     expect(server.requests).toHaveLength(10);
     expect(server.requests[0]?.query).toEqual({ first: "100" });
-    expect(server.requests[1]?.query.after).toEqual(expect.any(String));
+    // The cursor sent for page 2 is exactly the one page 1 ended with.
+    const page1 = await client.GET(SESSIONS, { params: { ...many.params, query: { qs: { first: 100 } } } });
+    expect(page1.kind).toBe("ok");
+    const cursor = page1.kind === "ok" ? page1.data.end_cursor : undefined;
+    expect(cursor).toMatch(/\S/);
+    expect(server.requests[1]?.query).toEqual({ first: "100", after: cursor });
+  });
+
+  test("sends back exactly the end_cursor of the previous page, page after page", async () => {
+    const cursors: (string | null | undefined)[] = [];
+    for await (const page of client.listSecrets("org-many", { first: 200 }).pages()) cursors.push(page.end_cursor);
+    expect(cursors).toHaveLength(5);
+    expect(cursors[4]).toBeNull();
+    expect(server.requests.map((r) => r.query.after)).toEqual([undefined, ...cursors.slice(0, 4)]);
+    expect(new Set(cursors).size).toBe(5);
   });
 
   test("walks every page of top-level first/after by name", async () => {
@@ -61,6 +76,24 @@ describe("paginate", () => {
     const items = await client.listSessions("org-many", { first: 50, maxItems: 120 }).toArray(1000);
     expect(items).toHaveLength(120);
     expect(server.requests).toHaveLength(3);
+  });
+
+  test("pages() stops after the page that reaches maxItems", async () => {
+    const sizes: number[] = [];
+    for await (const page of client.listSessions("org-many", { first: 50, maxItems: 120 }).pages()) {
+      sizes.push(page.items.length);
+    }
+    expect(sizes).toEqual([50, 50, 50]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test("pages() fetches no page after the one that reaches maxItems exactly", async () => {
+    const sizes: number[] = [];
+    for await (const page of client.listSessions("org-many", { first: 50, maxItems: 100 }).pages()) {
+      sizes.push(page.items.length);
+    }
+    expect(sizes).toEqual([50, 50]);
+    expect(server.requests).toHaveLength(2);
   });
 
   test("maxPages stops after that many pages", async () => {
@@ -164,6 +197,71 @@ describe("paginate against a broken server", () => {
     expect(pages).toEqual([{ items: [{ session_id: "s" }] }]);
     expect(pages[0]?.has_next_page).toBeUndefined();
     expect(hits).toBe(1);
+  });
+});
+
+describe("what a broken page is said to be", () => {
+  test.each([
+    ["a JSON string", "hello", "returned a broken page: the body is a string, not a page object"],
+    ["an array", [], "returned a broken page: the body is an array, not a page object"],
+    ["a page without items", { has_next_page: false }, "returned a broken page: the page has no `items` array"],
+    ["items that are not an array", { items: {} }, "returned a broken page: `items` is an object, not an array"],
+    [
+      "a next page with an empty cursor",
+      { items: [1], has_next_page: true, end_cursor: "" },
+      "returned a broken page: `has_next_page` is true but `end_cursor` is empty",
+    ],
+    [
+      "a next page without a cursor",
+      { items: [1], has_next_page: true },
+      "returned a broken page: `has_next_page` is true but `end_cursor` is missing",
+    ],
+    [
+      "a next page with a numeric cursor",
+      { items: [1], has_next_page: true, end_cursor: 7 },
+      "returned a broken page: `has_next_page` is true but `end_cursor` is a number, not a string",
+    ],
+  ])("%s", async (_name, page, what) => {
+    const tiny = await tinyServer((_req, res) => json(res, 200, page));
+    const local = createFixtureClient({ baseUrl: tiny.url, token: "cog_x", retry: false });
+    const error = await local
+      .listSessions("org-x")
+      .toArray(10)
+      .catch((e: unknown) => e);
+    await tiny.close();
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^GET /v3/organizations/\\{org_id\\}/sessions ${what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(request id req_tiny\\); `,
+      ),
+    );
+  });
+});
+
+describe("paginator options are checked before any request", () => {
+  test.each([
+    [{ first: 1.5 }, "first", "`first` (page size) must be an integer >= 1"],
+    [{ maxEmptyPages: 0 }, "maxEmptyPages", "`maxEmptyPages` must be an integer >= 1, or Infinity"],
+    [{ maxEmptyPages: 2.5 }, "maxEmptyPages", "`maxEmptyPages` must be an integer >= 1, or Infinity"],
+  ])("%j is refused, naming %s", async (options, param, what) => {
+    let calls = 0;
+    const pages = paginator(async () => {
+      calls++;
+      return { kind: "ok" } as never;
+    }, options);
+    await expect(pages.pages().next()).rejects.toMatchObject({
+      kind: "invalid_input",
+      result: { param, method: "GET", path: "", message: expect.stringContaining(`: ${what}; `) },
+      // The default description of a paginator made without one: GET and an empty path.
+      message: expect.stringMatching(/^GET {2}was not sent: /),
+    });
+    expect(calls).toBe(0);
+  });
+
+  test("`first` on an operation without a page size says so", async () => {
+    const pages = paginator(async () => ({ kind: "ok" }) as never, { first: 5 }, { after: ["after"] });
+    await expect(pages.pages().next()).rejects.toMatchObject({
+      message: expect.stringContaining("the operation declares no page size (`first`)"),
+    });
   });
 });
 

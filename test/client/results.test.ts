@@ -1,4 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { createApiClient } from "../../src/core/client.ts";
+import type { AnyResult } from "../../src/index.ts";
 import { createFixtureClient, fixtureClient, SECRET, SECRETS, SESSIONS, tinyServer } from "./helpers.ts";
 
 const { server, client } = await fixtureClient({}, { retry: false });
@@ -11,14 +13,25 @@ beforeEach(() => {
 
 const alpha = { path: { org_id: "org-alpha" } };
 
+/** Asserts the kind (the test fails here if it is another), then lets the compiler narrow to it. */
+function expectKind<R extends { kind: string }, K extends R["kind"]>(result: R, kind: K): Extract<R, { kind: K }> {
+  expect(result.kind).toBe(kind);
+  return result as Extract<R, { kind: K }>;
+}
+
+/** Resolves once the server has received `n` requests: an abort after that cannot beat the request. */
+async function received(n: number): Promise<void> {
+  while (server.requests.length < n) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe.each(["legacy", "problem"] as const)("with %s error bodies", (format) => {
   beforeEach(() => server.setErrorFormat(format));
 
   test("maps a missing secret to not_found with a readable message and the request id", async () => {
-    const result = await client.DELETE(SECRET, { params: { path: { org_id: "org-alpha", secret_id: "secret-nope" } } });
-    expect(result.kind).toBe("not_found");
-    expect.assertions(10);
-    if (result.kind !== "not_found") return;
+    const deleted = await client.DELETE(SECRET, {
+      params: { path: { org_id: "org-alpha", secret_id: "secret-nope" } },
+    });
+    const result = expectKind(deleted, "not_found");
     expect(result.status).toBe(404);
     expect(result.method).toBe("DELETE");
     expect(result.path).toBe(SECRET);
@@ -36,10 +49,10 @@ describe.each(["legacy", "problem"] as const)("with %s error bodies", (format) =
   });
 
   test("maps a bad cursor to validation with structured issues", async () => {
-    const result = await client.GET(SECRETS, { params: { ...alpha, query: { after: "garbage!" } } });
-    expect(result.kind).toBe("validation");
-    expect.assertions(3);
-    if (result.kind !== "validation") return;
+    const result = expectKind(
+      await client.GET(SECRETS, { params: { ...alpha, query: { after: "garbage!" } } }),
+      "validation",
+    );
     expect(result.issues).toEqual([expect.objectContaining({ loc: ["query", "after"], type: "value_error" })]);
     expect(result.message).toContain("query.after: Invalid or unknown cursor");
   });
@@ -101,10 +114,7 @@ describe("statuses the fixture server does not produce", () => {
 
 describe("successful calls", () => {
   test("returns ok with the typed page and the request id", async () => {
-    const result = await client.GET(SESSIONS, { params: { ...alpha, query: { qs: { first: 3 } } } });
-    expect(result.kind).toBe("ok");
-    expect.assertions(5);
-    if (result.kind !== "ok") return;
+    const result = expectKind(await client.GET(SESSIONS, { params: { ...alpha, query: { qs: { first: 3 } } } }), "ok");
     expect(result.data.items).toHaveLength(3);
     expect(result.data.has_next_page).toBe(true);
     expect(result.requestId).toMatch(/^req_/);
@@ -123,12 +133,26 @@ describe("successful calls", () => {
   });
 });
 
+describe("HEAD", () => {
+  test("reads a HEAD response as ok without a body, whatever its headers promise", async () => {
+    const tiny = await tinyServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "27", "x-request-id": "req_head" });
+      res.end(req.method === "HEAD" ? undefined : '{"items":[],"has_next_page":0}');
+    });
+    const local = createApiClient<never>({ baseUrl: tiny.url, retry: false });
+    const head = (local as unknown as { HEAD(path: string): Promise<AnyResult> }).HEAD;
+    const result = await head("/things");
+    await tiny.close();
+    expect(result).toMatchObject({ kind: "ok", status: 200, data: undefined, requestId: "req_head", attempts: 1 });
+  });
+});
+
 describe("transport failures and unreadable responses", () => {
   test("maps an HTML 502 proxy page to server_error with the status and the page in bodyText", async () => {
     server.addFault({ fault: { kind: "html502" } });
     const result = await client.GET(SESSIONS, { params: alpha });
     expect(result).toMatchObject({ kind: "server_error", status: 502, body: undefined });
-    expect(result.kind === "server_error" && result.bodyText).toContain("502 Bad Gateway");
+    expect(expectKind(result, "server_error").bodyText).toContain("502 Bad Gateway");
   });
 
   test("maps a connection reset to network", async () => {
@@ -144,17 +168,19 @@ describe("transport failures and unreadable responses", () => {
   });
 
   test("maps a slow response to timeout", async () => {
-    server.addFault({ fault: { kind: "latency", ms: 500 } });
-    const result = await client.GET(SESSIONS, { params: alpha, timeout: 30 });
-    expect(result).toMatchObject({ kind: "timeout", timeoutMs: 30 });
+    // The server stalls for a minute (until it closes): only the client's timeout can end the call.
+    server.addFault({ fault: { kind: "latency", ms: 60_000 } });
+    const result = await client.GET(SESSIONS, { params: alpha, timeout: 200 });
+    expect(result).toMatchObject({ kind: "timeout", timeoutMs: 200, attempts: 1 });
   });
 
   test("maps the caller's abort to aborted", async () => {
-    server.addFault({ fault: { kind: "latency", ms: 500 } });
+    server.addFault({ fault: { kind: "latency", ms: 60_000 } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const result = await client.GET(SESSIONS, { params: alpha, signal: controller.signal });
-    expect(result.kind).toBe("aborted");
+    const pending = client.GET(SESSIONS, { params: alpha, signal: controller.signal });
+    await received(1);
+    controller.abort();
+    expect(await pending).toMatchObject({ kind: "aborted", attempts: 1 });
   });
 
   test("maps a refused connection to network", async () => {

@@ -1,7 +1,8 @@
+import { getEventListeners } from "node:events";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiClient } from "../../src/core/client.ts";
 import type { OperationIndex } from "../../src/core/operations.ts";
-import { defaultRetry, parseRetryAfter, retryDelay, shouldRetry } from "../../src/core/retry.ts";
+import { defaultClock, defaultRetry, parseRetryAfter, retryDelay, shouldRetry } from "../../src/core/retry.ts";
 import {
   createFixtureClient,
   dropFirstResponse,
@@ -74,17 +75,24 @@ describe("retries of safe methods", () => {
   });
 
   test("retries timeouts a bounded number of times", async () => {
-    server.addFault({ fault: { kind: "latency", ms: 300 }, times: Number.POSITIVE_INFINITY });
-    const result = await client.GET(SESSIONS, { params: alpha, timeout: 20 });
-    expect(result).toMatchObject({ kind: "timeout", attempts: 3 });
+    // The server stalls every request for a minute (until it closes): each attempt can only
+    // end by its timeout, and 200 ms leaves each request time to reach the server first.
+    server.addFault({ fault: { kind: "latency", ms: 60_000 }, times: Number.POSITIVE_INFINITY });
+    const result = await client.GET(SESSIONS, { params: alpha, timeout: 200 });
+    expect(result).toMatchObject({ kind: "timeout", timeoutMs: 200, attempts: 3 });
     expect(server.requests).toHaveLength(3);
   });
 
-  test("never retries a caller abort", async () => {
-    server.addFault({ fault: { kind: "latency", ms: 300 }, times: Number.POSITIVE_INFINITY });
-    const result = await client.GET(SESSIONS, { params: alpha, signal: AbortSignal.timeout(20) });
-    expect(result).toMatchObject({ kind: "aborted", attempts: 1 });
+  test("never retries a caller abort, a deadline's (TimeoutError) included", async () => {
+    server.addFault({ fault: { kind: "latency", ms: 60_000 }, times: Number.POSITIVE_INFINITY });
+    const controller = new AbortController();
+    const pending = client.GET(SESSIONS, { params: alpha, signal: controller.signal });
+    // Aborted once the request is at the server, as `AbortSignal.timeout` would abort it.
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new DOMException("deadline passed", "TimeoutError"));
+    expect(await pending).toMatchObject({ kind: "aborted", attempts: 1 });
     expect(server.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
   });
 
   test("stops waiting when the caller aborts during backoff", async () => {
@@ -149,8 +157,28 @@ describe("the policy functions", () => {
     ["GET after the last retry", { kind: "network", status: undefined }, "GET", 3, false],
     ["DELETE 503", { kind: "server_error", status: 503 }, "DELETE", 1, false],
     ["POST network", { kind: "network", status: undefined }, "POST", 1, false],
+    ["HEAD 503", { kind: "server_error", status: 503 }, "HEAD", 1, true],
+    ["OPTIONS 503", { kind: "server_error", status: 503 }, "OPTIONS", 1, true],
+    [
+      "a 429 asking for exactly maxRetryAfter",
+      { kind: "rate_limited", status: 429, retryAfterMs: 60_000 },
+      "GET",
+      1,
+      true,
+    ],
+    ["a 429 asking for 1 ms more", { kind: "rate_limited", status: 429, retryAfterMs: 60_001 }, "GET", 1, false],
+    ["a network failure certain to repeat", { kind: "network", status: undefined, final: true }, "GET", 1, false],
   ] as const)("shouldRetry: %s", (_name, outcome, method, attempt, want) => {
     expect(shouldRetry(outcome, method, attempt, defaultRetry)).toBe(want);
+  });
+
+  test.each([
+    ["an undeclared status the policy lists", { reason: "undeclared_status" }, true],
+    ["a body over maxResponseBytes", { reason: "too_large" }, false],
+    ["a redirect", { reason: "redirect" }, false],
+  ] as const)("shouldRetry: an `unexpected` 307 under a policy that lists 307: %s", (_name, { reason }, want) => {
+    const policy = { ...defaultRetry, statuses: [307] };
+    expect(shouldRetry({ kind: "unexpected", status: 307, reason }, "GET", 1, policy)).toBe(want);
   });
 
   test("backs off exponentially up to maxDelay with up to 25% jitter", () => {
@@ -172,8 +200,27 @@ describe("the policy functions", () => {
     ["a fraction", "1.5", undefined],
     ["a list", "1, 2", undefined],
     ["absent", null, undefined],
+    ["seconds with surrounding whitespace", " 120 ", 120_000],
+    ["an HTTP date with surrounding whitespace", ` ${new Date(FIXED_NOW + 5000).toUTCString()}\t`, 5000],
   ])("parseRetryAfter reads %s", (_name, value, want) => {
     expect(parseRetryAfter(value, FIXED_NOW)).toBe(want);
+  });
+
+  test("the default clock's sleep resolves after the wait and leaves no listener on the signal", async () => {
+    const controller = new AbortController();
+    await defaultClock.sleep(1);
+    await defaultClock.sleep(1, controller.signal);
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+  });
+
+  test("the default clock's sleep ends early when the signal aborts, and lets go of the signal", async () => {
+    const controller = new AbortController();
+    // A minute: only the abort can end this wait within the test's time.
+    const sleeping = defaultClock.sleep(60_000, controller.signal);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    controller.abort();
+    await sleeping;
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
   });
 });
 

@@ -32,6 +32,21 @@ const cases: [string, (p: ProjectLayout) => Promise<void>, Record<string, string
     editDescription,
     { "generated/devin-api.yaml": "differs", "generated/schema.ts": "differs" },
   ],
+  [
+    "a whitespace-only hand edit (a blank line added at the end)",
+    (p) => edit(path.join(p.generatedDir, "devin-api.yaml"), (t) => `${t}\n`),
+    { "generated/devin-api.yaml": "differs" },
+  ],
+  [
+    "a whitespace-only hand edit (the final newline removed)",
+    (p) => edit(path.join(p.generatedDir, "operations.ts"), (t) => t.trimEnd()),
+    { "generated/operations.ts": "differs" },
+  ],
+  [
+    "a whitespace-only hand edit (trailing spaces on a line)",
+    (p) => edit(path.join(p.generatedDir, "schema.ts"), (t) => t.replace("after?: string;", "after?: string;  ")),
+    { "generated/schema.ts": "differs" },
+  ],
   ["a missing generated file", (p) => rm(path.join(p.generatedDir, "schema.ts")), { "generated/schema.ts": "missing" }],
   [
     "a stray file in generated/",

@@ -1,9 +1,20 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { generate } from "../../scripts/build/pipeline.ts";
 import { check } from "../../scripts/gate/drift.ts";
-import { copyFixtureProject, FIXTURE, FIXTURE_PROJECT, FIXTURES, runScript, type TempProject } from "./helpers.ts";
+import { formatPipelineError, isPipelineError } from "../../scripts/shared/pipeline-error.ts";
+import {
+  copyFixtureProject,
+  edit,
+  FIXTURE,
+  FIXTURE_PROJECT,
+  FIXTURES,
+  runScript,
+  snapshotDir,
+  type TempProject,
+} from "./helpers.ts";
 
 describe("npm run generate", () => {
   let project: TempProject;
@@ -55,6 +66,36 @@ describe("npm run generate", () => {
     expect(bundle.servers).toEqual([expect.objectContaining({ url: "https://api.example.invalid" })]);
     expect(bundle.components.schemas.ErrorResponse.anyOf).toHaveLength(2);
     expect(bundle.components.schemas["LegacyErrorResponse.DetailItem"].description).toContain("Validierungsfehler");
+  });
+});
+
+describe("stage 10: the type-check of the generated code", () => {
+  let project: TempProject;
+  beforeEach(async () => {
+    project = await copyFixtureProject();
+  });
+  afterEach(() => project.cleanup());
+
+  it("fails generate when openapi-typescript writes code that does not compile, naming schema.ts, and writes nothing", async () => {
+    // `const: .inf` is valid YAML and passes lint, but openapi-typescript 7 emits `Infinity` as
+    // a type, which no TypeScript accepts: only the type-check stands between it and generated/.
+    // (Should a later openapi-typescript emit `number` here, this test needs another trigger.)
+    await edit(path.join(project.fragmentsDir, FIXTURE.listSecrets.file), (t) =>
+      t.replace(
+        "            - type: integer\n            - type: 'null'",
+        "            - const: .inf\n            - type: 'null'",
+      ),
+    );
+    const before = await snapshotDir(project.generatedDir);
+    const error = await generate(project).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
+    const message = formatPipelineError(error as never);
+    expect(message).toMatch(/^generated\/schema\.ts:\d+:\d+\n/);
+    expect(message).toContain("generated TypeScript does not type-check:\n    TS2304: Cannot find name 'Infinity'.");
+    expect(await snapshotDir(project.generatedDir)).toEqual(before);
   });
 });
 
