@@ -144,6 +144,18 @@ describe("failureFromResponse", () => {
     expect(result).toMatchObject({ kind: "server_error", ok: false, status: 503, body: undefined, bodyText: text });
     expect(head(result.message)).toBe(`GET /things/{id} failed: ${what} (request id req_1)`);
     expect(result.kind === "server_error" && result.response.url).toBe("");
+    expect(result.kind === "server_error" && result.problem).toStrictEqual({
+      detail: undefined,
+      title: undefined,
+      type: undefined,
+      instance: undefined,
+    });
+  });
+
+  test("a 503 with JSON is server_error with its problem", () => {
+    const result = failureFromResponse(noToken, noId, fetched(503), { detail: "overloaded" }, 0);
+    expect(result).toMatchObject({ kind: "server_error", body: { detail: "overloaded" }, bodyText: undefined });
+    expect(head(result.message)).toBe("GET /things/{id} failed: 503 server_error - overloaded");
   });
 
   test("a 429 with an empty body is rate_limited, with the wait it asked for", () => {
@@ -335,6 +347,16 @@ describe("failureFromThrow", () => {
       false,
     ]);
     expect([cause.cause.message, cause.cause.code]).toEqual(["connect to [redacted]", "ECONNRESET"]);
+    // The stack is kept, redacted: its first line and the frames under it.
+    expect(cause.stack).toMatch(/^TypeError: fetch \[redacted\] failed\n\s+at /);
+  });
+
+  test("a redacted copy adds no cause and no code that the error did not have", () => {
+    const result = failureFromThrow(withToken, noId, new TypeError(`bad ${TOKEN}`), signal, false, 0);
+    const cause = (result as { cause: Error }).cause;
+    expect(cause.message).toBe("bad [redacted]");
+    expect(cause).not.toHaveProperty("cause");
+    expect(cause).not.toHaveProperty("code");
   });
 
   test("an error whose cause alone holds the token is copied too; a clean one is kept as is", () => {

@@ -52,6 +52,7 @@ describe("path parameters", () => {
     ["an object without a prototype", Object.assign(Object.create(null), { k: "v" }), undefined, "k,v"],
     ["an object's null and undefined properties left out", { a: null, b: undefined, c: 1 }, undefined, "c,1"],
     ["JSON content", { a: [1] }, { path: { id: { content: "application/json" } } }, "%7B%22a%22%3A%5B1%5D%7D"],
+    ["a style table without path entries", "v", { query: {} }, "v"],
   ])("%s", (_, value, table, want) => {
     expect(serializePathParam("id", value, table)).toBe(want);
   });
@@ -79,6 +80,7 @@ describe("path parameters", () => {
       undefined,
       "item 0 of path parameter `id` must be a string, number or boolean, not null",
     ],
+    ["null", null, undefined, "path parameter `id` must be a string, number or boolean, not null"],
     [
       "a Date",
       new Date(0),
@@ -130,6 +132,10 @@ describe("query", () => {
     ["allowReserved", { q: "a/b?c#d" }, query("form", false, true), "q=a/b?c%23d"],
     ["null and undefined left out", { a: null, b: undefined, c: 0 }, undefined, "c=0"],
     ["JSON content", { q: { a: 1 } }, { query: { q: { content: "application/json" } } }, "q=%7B%22a%22%3A1%7D"],
+    ["a name with reserved characters", { "a/b": "v/w" }, undefined, "a%2Fb=v%2Fw"],
+    ["allowReserved leaves names encoded", { q: { "k/1": "v/1" } }, query("form", true, true), "k%2F1=v/1"],
+    ["deepObject keys encoded", { q: { "k/1": "v" } }, query("deepObject", true, true), "q[k%2F1]=v"],
+    ["form object keys encoded", { q: { "k/1": "v/1" } }, query("form", false, true), "q=k%2F1,v/1"],
   ])("%s", (_, value, table, want) => {
     expect(serializeQuery(value, table)).toBe(want);
   });
@@ -281,7 +287,7 @@ describe("cookies", () => {
       "item 0 of cookie `c` must be a string, number or boolean, not an object",
     ],
     [
-      "a property that is null-prototype-less Date",
+      "a property that is a Date",
       { k: new Date(0) },
       unexploded,
       "property `k` of cookie `c` must be a string, number or boolean, not a Date (send `date.toISOString()`, or what the spec asks for)",
