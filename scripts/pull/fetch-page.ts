@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
+import { parseRetryAfter } from "../../src/core/retry.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
 import { MAX_PAGE_BYTES, pageTooLarge } from "../shared/untrusted-input.ts";
 
@@ -6,7 +8,7 @@ import { MAX_PAGE_BYTES, pageTooLarge } from "../shared/untrusted-input.ts";
 export interface FetchSettings {
   /** Limit for one request (each attempt, each redirect), headers and body together. @default 15000 */
   timeoutMs: number;
-  /** Tries in all for a 5xx, a timeout or a broken connection; a 4xx is never retried. @default 3 */
+  /** Tries in all for a 5xx, a 429, a timeout or a broken connection; any other 4xx is never retried. @default 3 */
   attempts: number;
   /** Wait before the first retry, doubled for each next one, times a random 1 to 2. @default 500 */
   backoffMs: number;
@@ -20,6 +22,13 @@ export type FetchedKind = "page" | "index";
 /** Redirects a pull follows in a row before it gives up (a loop, most likely). */
 const MAX_REDIRECTS = 5;
 
+/**
+ * Longest `Retry-After` (on a 429 or a 5xx) a pull waits for before its next try, as the client's
+ * own `maxRetryAfter` default; a site asking for longer fails the pull at once, saying when to
+ * try again.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 const ORIGIN_HINT = "Check the origin (--origin, DEVIN_DOCS_ORIGIN or `origin:` in spec/sources.yaml)";
 
 /** One failed try: what went wrong, what to do, and whether another try may help. */
@@ -29,6 +38,8 @@ class FetchFailure extends Error {
     message: string,
     readonly hint: string,
     readonly retryable: boolean,
+    /** The wait the site asked for before the next try (`Retry-After`), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -37,8 +48,9 @@ class FetchFailure extends Error {
 /**
  * Fetches the Markdown at `url` as text. The docs site is untrusted: the body is capped at
  * MAX_PAGE_BYTES, HTML is refused (a site serving its web page, or a login page, where Markdown
- * was asked for), and redirects are followed only within the URL's origin. A 5xx, a timeout or
- * a broken connection is retried with exponential backoff; whatever fails in the end is a
+ * was asked for), and redirects are followed only within the URL's origin. A 5xx, a 429, a timeout
+ * or a broken connection is retried with exponential backoff, after the `Retry-After` the site
+ * asked for (up to MAX_RETRY_AFTER_MS); whatever fails in the end is a
  * PipelineError naming the URL, what went wrong (and after how many attempts), and what to do.
  */
 export async function fetchMarkdown(url: string, kind: FetchedKind, settings: FetchSettings): Promise<string> {
@@ -54,6 +66,10 @@ export async function fetchMarkdown(url: string, kind: FetchedKind, settings: Fe
         minTimeout: settings.backoffMs,
         factor: 2,
         randomize: true,
+        // A site's Retry-After is waited for first; the backoff then follows as for any retry.
+        onFailedAttempt: async ({ error }) => {
+          if (error instanceof FetchFailure && error.retryable && error.retryAfterMs) await sleep(error.retryAfterMs);
+        },
         shouldRetry: ({ error }) => error instanceof FetchFailure && error.retryable,
       },
     );
@@ -82,7 +98,14 @@ async function fetchOnce(url: string, kind: FetchedKind, timeoutMs: number): Pro
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location !== null) {
       await response.body?.cancel();
-      const next = new URL(location, current);
+      const next = URL.parse(location, current);
+      if (next === null) {
+        throw new FetchFailure(
+          `HTTP ${response.status} redirects to a Location that is not a URL: ${JSON.stringify(location.slice(0, 200))}`,
+          "The docs site sent a broken redirect: open the URL in a browser, and report it to the docs.",
+          false,
+        );
+      }
       // A docs page that redirects elsewhere could lead the pull to any server; the docs move
       // pages within their own site.
       if (next.origin !== origin) {
@@ -156,11 +179,30 @@ function tooLarge(url: string): FetchFailure {
 
 function statusFailure(response: Response, kind: FetchedKind): FetchFailure {
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const busy = response.status >= 500 || response.status === 429;
+  const retryAfterMs = busy ? parseRetryAfter(response.headers.get("retry-after"), Date.now()) : undefined;
+  if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+    const seconds = Math.ceil(retryAfterMs / 1000);
+    return new FetchFailure(
+      `${status}: the docs site asks to wait ${seconds} s (Retry-After), longer than a pull waits (${MAX_RETRY_AFTER_MS / 1000} s)`,
+      `Run the pull again in ${seconds} s or later.`,
+      false,
+    );
+  }
+  if (response.status === 429) {
+    return new FetchFailure(
+      status,
+      "The docs site limits how often it is asked: wait a minute, then run the pull again.",
+      true,
+      retryAfterMs,
+    );
+  }
   if (response.status >= 500) {
     return new FetchFailure(
       status,
       "The docs site failed: try again later. If it keeps failing, open the URL in a browser.",
       true,
+      retryAfterMs,
     );
   }
   if (response.status === 404 || response.status === 410) {

@@ -220,6 +220,15 @@ describe("fetching a docs page over HTTP", () => {
       expect(paths()).toEqual(["/p.md"]);
     });
 
+    it("refuses a Location that is not a URL as a broken redirect, without retrying", async () => {
+      site.routes.set("/p.md", redirect("http://[::1"));
+      const error = await refusal(fetchPage("/p.md"));
+      expect(error.message).toBe('HTTP 302 redirects to a Location that is not a URL: "http://[::1"');
+      expect(error.locations).toEqual([{ file: at("/p.md") }]);
+      expect(error.hint).toContain("The docs site sent a broken redirect");
+      expect(paths()).toEqual(["/p.md"]);
+    });
+
     // Hop i redirects to hop i + 1; the last hop serves the page.
     const chain = (redirects: number) => {
       for (let i = 0; i < redirects; i++) site.routes.set(`/hop${i}`, redirect(`/hop${i + 1}`, 301));
@@ -280,6 +289,60 @@ describe("fetching a docs page over HTTP", () => {
       site.routes.set("/p.md", firstTimes(2, markdown("busy\n", { status: 503 }), markdown("# Endlich\n")));
       expect(await fetchPage("/p.md", { attempts: 3 })).toBe("# Endlich\n");
       expect(site.requests).toHaveLength(3);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ["without Retry-After", {}],
+      ["with Retry-After: 0", { "retry-after": "0" }],
+      ["with a Retry-After date in the past", { "retry-after": "Sun, 06 Nov 1994 08:49:37 GMT" }],
+    ])("retries a 429 %s, and returns the page that then answers", async (_, headers) => {
+      site.routes.set(
+        "/p.md",
+        firstTimes(2, markdown("slow down\n", { status: 429, headers }), markdown("# Endlich\n")),
+      );
+      expect(await fetchPage("/p.md", { attempts: 3 })).toBe("# Endlich\n");
+      expect(site.requests).toHaveLength(3);
+    });
+
+    it("gives up on a 429 after the attempt limit, saying the site limits requests", async () => {
+      site.routes.set("/p.md", markdown("slow down\n", { status: 429 }));
+      const error = await refusal(fetchPage("/p.md", { attempts: 2 }));
+      expect(error.message).toBe("HTTP 429 Too Many Requests (gave up after 2 attempts)");
+      expect(error.hint).toContain("limits how often it is asked");
+      expect(site.requests).toHaveLength(2);
+    });
+
+    it.each([
+      [429, "HTTP 429 Too Many Requests", "61", 61],
+      [503, "HTTP 503 Service Unavailable", "3600", 3600],
+    ])(
+      "does not retry a %i whose Retry-After asks for more than a pull waits",
+      async (status, text, after, seconds) => {
+        site.routes.set(
+          "/p.md",
+          firstTimes(1, markdown("later\n", { status, headers: { "retry-after": after } }), markdown("# Zu früh\n")),
+        );
+        const error = await refusal(fetchPage("/p.md", { attempts: 3 }));
+        expect(error.message).toBe(
+          `${text}: the docs site asks to wait ${seconds} s (Retry-After), longer than a pull waits (60 s)`,
+        );
+        expect(error.hint).toBe(`Run the pull again in ${seconds} s or later.`);
+        expect(site.requests).toHaveLength(1);
+      },
+    );
+
+    it("waits the Retry-After a busy site asks for (up to 60 s) before the next try", async () => {
+      const times: number[] = [];
+      site.routes.set("/p.md", (req, res) => {
+        times.push(performance.now());
+        (times.length === 1
+          ? markdown("busy\n", { status: 503, headers: { "retry-after": "1" } })
+          : markdown("# Da\n"))(req, res);
+      });
+      expect(await fetchPage("/p.md", { attempts: 2 })).toBe("# Da\n");
+      expect(times).toHaveLength(2);
+      // A lower bound only: the wait may be longer on a loaded machine, never shorter.
+      expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
     });
 
     it("says 1 attempt, in the singular, when only one is allowed", async () => {
