@@ -5,7 +5,7 @@
  * changes or generated/ does not match spec/. Commits, tags and pushes nothing: it prints how.
  */
 import { applyRelease } from "./release/apply.ts";
-import { formatHeadline, formatNothing, parseDate } from "./release/cli-output.ts";
+import { formatApplied, formatHeadline, formatNothing, parseDate } from "./release/cli-output.ts";
 import { runCli } from "./shared/cli.ts";
 
 const command = {
@@ -21,19 +21,7 @@ await runCli(command, async ({ values, layout }) => {
     console.log(`release:apply: ${formatNothing(plan)}`);
     return 0;
   }
-  const v = plan.version;
   console.log(`release:apply: ${formatHeadline(plan)}`);
-  const version = plan.current === v ? `${v} (as it was)` : `${plan.current} → ${v}`;
-  console.log(`wrote ${written.join(", ")}: version ${version}, and the ${v} entry on top of CHANGELOG.md`);
-  console.log(
-    [
-      "",
-      "Next:",
-      `  git add ${written.join(" ")}`,
-      `  git commit -m "Release ${v}"`,
-      `  git tag v${v}`,
-      `  git push origin HEAD v${v}     # the tag starts .github/workflows/release.yml, which publishes to npm`,
-    ].join("\n"),
-  );
+  console.log(formatApplied(plan, written));
   return 0;
 });

@@ -34,3 +34,18 @@ export function formatHeadline(plan: Extract<ReleasePlan, { kind: "release" }>):
       : "";
   return `${plan.last.tag} → ${plan.version}${raised}: ${summary}`;
 }
+
+/** What release:apply wrote, and the git commands that finish the release. */
+export function formatApplied(plan: Extract<ReleasePlan, { kind: "release" }>, written: readonly string[]): string {
+  const v = plan.version;
+  const version = plan.current === v ? `${v} (as it was)` : `${plan.current} → ${v}`;
+  return [
+    `wrote ${written.join(", ")}: version ${version}, and the ${v} entry on top of CHANGELOG.md`,
+    "",
+    "Next:",
+    `  git add ${written.join(" ")}`,
+    `  git commit -m "Release ${v}"`,
+    `  git tag v${v}`,
+    `  git push origin HEAD v${v}     # the tag starts .github/workflows/release.yml, which publishes to npm`,
+  ].join("\n");
+}

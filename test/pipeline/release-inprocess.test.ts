@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { applyRelease } from "../../scripts/release/apply.ts";
 import { CHANGELOG_HEAD, prependEntry } from "../../scripts/release/changelog.ts";
-import { formatHeadline, formatNothing, parseDate } from "../../scripts/release/cli-output.ts";
+import { formatApplied, formatHeadline, formatNothing, parseDate } from "../../scripts/release/cli-output.ts";
 import { lastReleaseTag, requireCommit } from "../../scripts/release/git.ts";
 import { readVersion, withVersion } from "../../scripts/release/package-version.ts";
 import { planRelease, type ReleasePlan } from "../../scripts/release/plan.ts";
@@ -159,6 +159,25 @@ describe("one documentation change since v0.1.0", () => {
       expect(await repo.read("CHANGELOG.md")).toBe(`${CHANGELOG_HEAD.trimEnd()}\n\n${released(applied).entry}`);
       expect(await repo.read("package.json")).toBe(PACKAGE_JSON.replace('"0.1.0"', '"0.1.1"'));
       await expect(repo.read("package-lock.json")).rejects.toMatchObject({ code: "ENOENT" });
+      expect(formatApplied(released(applied), written)).toBe(
+        [
+          "wrote CHANGELOG.md, package.json: version 0.1.0 → 0.1.1, and the 0.1.1 entry on top of CHANGELOG.md",
+          "",
+          "Next:",
+          "  git add CHANGELOG.md package.json",
+          '  git commit -m "Release 0.1.1"',
+          "  git tag v0.1.1",
+          "  git push origin HEAD v0.1.1     # the tag starts .github/workflows/release.yml, which publishes to npm",
+        ].join("\n"),
+      );
+    });
+
+    it("says the version was kept when package.json has it already (raised by hand)", async () => {
+      await edit(path.join(repo.root, "package.json"), (t) => t.replace('"0.1.0"', '"0.3.0"'));
+      const { plan: applied, written } = await applyRelease(repo, { date: DATE });
+      expect(formatApplied(released(applied), written).split("\n")[0]).toBe(
+        "wrote CHANGELOG.md, package.json: version 0.3.0 (as it was), and the 0.3.0 entry on top of CHANGELOG.md",
+      );
     });
 
     it("refuses when CHANGELOG.md has the version's entry already, naming the tag to create, and writes nothing", async () => {
