@@ -61,8 +61,7 @@ export function parseCommandLine<const O extends Options>(command: Command<O>, a
   const { min, max } = command.positionals;
   if (positionals.length < min || positionals.length > max) {
     const got = positionals.length === 0 ? "none" : positionals.map((p) => JSON.stringify(p)).join(", ");
-    const want = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
-    throw usageError(`command line: expected ${want} argument${max === 1 ? "" : "s"}, got ${got}`, command);
+    throw usageError(`command line: expected ${expectedCount(min, max)}, got ${got}`, command);
   }
   // parseArgs types `values` per option; for the generic O it cannot see that `root` is a string.
   const { root } = parsed.values as { root?: string };
@@ -78,6 +77,14 @@ export function parseCommandLine<const O extends Options>(command: Command<O>, a
     );
   }
   return { values: parsed.values, positionals, layout };
+}
+
+/** "1 argument", "at least 2 arguments", "0 or 1 argument", "2 to 4 arguments". */
+function expectedCount(min: number, max: number): string {
+  const noun = (n: number) => (n === 1 ? "argument" : "arguments");
+  if (min === max) return `${min} ${noun(min)}`;
+  if (max === Number.POSITIVE_INFINITY) return `at least ${min} ${noun(min)}`;
+  return `${min} ${max === min + 1 ? "or" : "to"} ${max} ${noun(max)}`;
 }
 
 export function usageError(message: string, command: { usage: string }): PipelineError {
