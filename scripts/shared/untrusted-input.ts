@@ -156,7 +156,9 @@ export function refsLeavingSpec(file: SourceFile, specDir: string, storedAt = fi
     }
     const names = NAME_MAPS.has(String(keys[keys.length - 1]));
     for (const [key, value] of Object.entries(node)) {
-      if (key === "$ref") continue;
+      // A `$ref` that is not a string is a map (a property named `$ref`, say), which Redocly
+      // walks like any other: a `$ref` inside it is followed.
+      if (key === "$ref" && typeof value === "string") continue;
       if (!names && (DATA_KEYS.has(key) || (key === "examples" && Array.isArray(value)))) continue;
       walk(value, [...keys, key]);
     }
