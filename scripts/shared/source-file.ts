@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Document, LineCounter, parseDocument, visit } from "yaml";
+import { type Alias, type Document, LineCounter, parseDocument, visit } from "yaml";
 import { PipelineError } from "./pipeline-error.ts";
 import { byCodePoint } from "./sort.ts";
 
@@ -107,25 +107,75 @@ function codeFrame(text: string, line: number, column: number, lineOffset: numbe
  */
 const MAX_ALIAS_COUNT = 100;
 
+const NO_ALIASES_HINT = "Write the YAML without anchors and aliases (`&name`, `*name`), as the docs publish it.";
+
+/**
+ * The document as plain data. What the yaml library refuses only while it builds the data (an
+ * alias bomb, an alias without its anchor, a YAML 1.1 merge of something that is not a map) and
+ * what it builds without complaint but no later stage can use (an alias inside the node it
+ * names, which makes the data endless) are PipelineErrors naming the file and the line.
+ */
 function toData(doc: Document, display: string, lineCounter: LineCounter, lineOffset: number): unknown {
+  const at = (offset: number | undefined) => {
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    return pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display };
+  };
+  let aliased = false;
+  let data: unknown;
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
-    let first: number | undefined;
-    visit(doc, {
-      Alias(_, node) {
-        first = node.range?.[0];
-        return visit.BREAK;
+    data = doc.toJS({
+      maxAliasCount: MAX_ALIAS_COUNT,
+      onAnchor: (_, count) => {
+        aliased ||= count > 0;
       },
     });
-    const pos = first === undefined ? undefined : lineCounter.linePos(first);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ReferenceError && /^Unresolved alias/.test(message)) {
+      const alias = firstAlias(doc, (node) => node.resolve(doc) === undefined);
+      throw new PipelineError(
+        `YAML alias \`*${alias?.source}\` has no anchor \`&${alias?.source}\` before it`,
+        at(alias?.range?.[0]),
+        NO_ALIASES_HINT,
+      );
+    }
+    if (error instanceof ReferenceError && /alias/i.test(message)) {
+      throw new PipelineError(
+        `YAML aliases (\`*name\`) expand to too much data (limit ${MAX_ALIAS_COUNT}): refused as an alias bomb`,
+        at(firstAlias(doc, () => true)?.range?.[0]),
+        NO_ALIASES_HINT,
+      );
+    }
     throw new PipelineError(
-      `YAML aliases (\`*name\`) expand to too much data (limit ${MAX_ALIAS_COUNT}): refused as an alias bomb`,
-      pos ? { file: display, line: pos.line + lineOffset, column: pos.col } : { file: display },
-      "Write the YAML without anchors and aliases (`&name`, `*name`), as the docs publish it.",
+      `invalid YAML: ${message}`,
+      { file: display },
+      `Fix the YAML (a \`<<\` merge key takes a map or an alias of one)${yamlAdvice(display, lineOffset)}`,
     );
   }
+  if (aliased) {
+    const cycle = firstAlias(doc, (node, ancestors) => ancestors.includes(node.resolve(doc) as never));
+    if (cycle) {
+      throw new PipelineError(
+        `YAML alias \`*${cycle.source}\` sits inside the node it names: the data would be endless`,
+        at(cycle.range?.[0]),
+        NO_ALIASES_HINT,
+      );
+    }
+  }
+  return data;
+}
+
+/** The first alias node (in document order) that `test` accepts, given its ancestors. */
+function firstAlias(doc: Document, test: (node: Alias, ancestors: readonly unknown[]) => boolean): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node, ancestors) {
+      if (!test(node, ancestors)) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
