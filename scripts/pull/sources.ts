@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { isRecord } from "../shared/openapi.ts";
 import { type ErrorDetail, isPipelineError, PipelineError } from "../shared/pipeline-error.ts";
 import { displayPath, type ProjectLayout, specDirOf } from "../shared/project.ts";
@@ -84,7 +84,13 @@ export function parseSources(text: string, display: string): Sources {
   const lineOf = (node: Node | null | undefined, fallback = 1) =>
     node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
   const pairs = isMap(doc.contents) ? doc.contents.items : [];
-  const pairOf = (key: string) => pairs.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+  // A key as it becomes an object key in the data: YAML reads `1:`, `true:` and `:` as a number,
+  // a boolean and null, which the data holds as "1", "true" and "".
+  const keyText = (node: unknown) => {
+    const value = isScalar(node) ? node.value : node;
+    return value === null || value === undefined ? "" : typeof value === "object" ? undefined : String(value);
+  };
+  const pairOf = (key: string) => pairs.find((p) => keyText(p.key) === key);
   const keyLine = (key: string) => lineOf(pairOf(key)?.key as Node | undefined);
   const valueLine = (key: string) => lineOf(pairOf(key)?.value as Node | undefined, keyLine(key));
   const itemLine = (key: string, i: number) => {
