@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
-import { parseRetryAfter } from "../../src/core/retry.ts";
+import { defaultRetry, parseRetryAfter } from "../../src/core/retry.ts";
 import { PipelineError } from "../shared/pipeline-error.ts";
 import { MAX_PAGE_BYTES, pageTooLarge } from "../shared/untrusted-input.ts";
 
@@ -23,11 +23,11 @@ export type FetchedKind = "page" | "index";
 const MAX_REDIRECTS = 5;
 
 /**
- * Longest `Retry-After` (on a 429 or a 5xx) a pull waits for before its next try, as the client's
- * own `maxRetryAfter` default; a site asking for longer fails the pull at once, saying when to
+ * Longest `Retry-After` (on a 429 or a 5xx) a pull waits for before its next try: the client's
+ * own `maxRetryAfter` default. A site asking for longer fails the pull at once, saying when to
  * try again.
  */
-export const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = defaultRetry.maxRetryAfter;
 
 const ORIGIN_HINT = "Check the origin (--origin, DEVIN_DOCS_ORIGIN or `origin:` in spec/sources.yaml)";
 
@@ -53,7 +53,13 @@ class FetchFailure extends Error {
  * asked for (up to MAX_RETRY_AFTER_MS); whatever fails in the end is a
  * PipelineError naming the URL, what went wrong (and after how many attempts), and what to do.
  */
-export async function fetchMarkdown(url: string, kind: FetchedKind, settings: FetchSettings): Promise<string> {
+export async function fetchMarkdown(
+  url: string,
+  kind: FetchedKind,
+  settings: FetchSettings,
+  /** How a `Retry-After` is waited for (tests record the waits instead of waiting). */
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<string> {
   let attempts = 0;
   try {
     return await pRetry(
@@ -66,9 +72,12 @@ export async function fetchMarkdown(url: string, kind: FetchedKind, settings: Fe
         minTimeout: settings.backoffMs,
         factor: 2,
         randomize: true,
-        // A site's Retry-After is waited for first; the backoff then follows as for any retry.
-        onFailedAttempt: async ({ error }) => {
-          if (error instanceof FetchFailure && error.retryable && error.retryAfterMs) await sleep(error.retryAfterMs);
+        // Before a retry (p-retry calls this after the last attempt too), the site's Retry-After
+        // is waited for; p-retry's backoff then follows, as for any retry.
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft > 0 && error instanceof FetchFailure && error.retryable && error.retryAfterMs) {
+            await wait(error.retryAfterMs);
+          }
         },
         shouldRetry: ({ error }) => error instanceof FetchFailure && error.retryable,
       },

@@ -276,7 +276,7 @@ describe("fetching a docs page over HTTP", () => {
         3,
       ],
       ["the index", 503, "index", "HTTP 503 Service Unavailable (gave up after 3 attempts)", "try again later", 3],
-    ])("%s answering %i: %s, after %i request(s)", async (_, status, kind, message, hint, requests) => {
+    ])("%s answering %i (%s): %s, hint %s, %i request(s)", async (_, status, kind, message, hint, requests) => {
       site.routes.set("/p.md", markdown("nope\n", { status }));
       const error = await refusal(fetchPage("/p.md", { attempts: 3 }, kind));
       expect(error.message).toBe(message);
@@ -331,18 +331,34 @@ describe("fetching a docs page over HTTP", () => {
       },
     );
 
-    it("waits the Retry-After a busy site asks for (up to 60 s) before the next try", async () => {
-      const times: number[] = [];
-      site.routes.set("/p.md", (req, res) => {
-        times.push(performance.now());
-        (times.length === 1
-          ? markdown("busy\n", { status: 503, headers: { "retry-after": "1" } })
-          : markdown("# Da\n"))(req, res);
+    it.each<[string, number, string, number[], number]>([
+      ["waits the Retry-After a busy site asks for before the next try", 2, "1", [1000], 2],
+      ["waits up to 60 s", 2, "60", [60_000], 2],
+      ["waits before each retry, not after the last attempt", 3, "2", [2000, 2000], 3],
+      ["does not wait when no retry is left", 1, "1", [], 1],
+    ])("%s", async (_, attempts, after, waits, requests) => {
+      site.routes.set("/p.md", markdown("busy\n", { status: 503, headers: { "retry-after": after } }));
+      const waited: number[] = [];
+      const wait = async (ms: number) => {
+        waited.push(ms);
+      };
+      const error = await refusal(fetchMarkdown(at("/p.md"), "page", { ...FAST, attempts }, wait));
+      expect(error.message).toMatch(/^HTTP 503 Service Unavailable \(gave up after \d attempts?\)$/);
+      expect(waited).toEqual(waits);
+      expect(site.requests).toHaveLength(requests);
+    });
+
+    it("returns the page that answers after the wait", async () => {
+      site.routes.set(
+        "/p.md",
+        firstTimes(1, markdown("busy\n", { status: 429, headers: { "retry-after": "5" } }), markdown("# Da\n")),
+      );
+      const waited: number[] = [];
+      const text = await fetchMarkdown(at("/p.md"), "page", FAST, async (ms) => {
+        waited.push(ms);
       });
-      expect(await fetchPage("/p.md", { attempts: 2 })).toBe("# Da\n");
-      expect(times).toHaveLength(2);
-      // A lower bound only: the wait may be longer on a loaded machine, never shorter.
-      expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
+      expect(text).toBe("# Da\n");
+      expect(waited).toEqual([5000]);
     });
 
     it("says 1 attempt, in the singular, when only one is allowed", async () => {
