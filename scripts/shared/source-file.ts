@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Alias, type Document, LineCounter, parseDocument, visit } from "yaml";
+import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import { PipelineError } from "./pipeline-error.ts";
 import { byCodePoint } from "./sort.ts";
 
@@ -132,7 +132,7 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ReferenceError && /^Unresolved alias/.test(message)) {
-      const alias = firstAlias(doc, (node) => node.resolve(doc) === undefined);
+      const alias = firstAlias(doc, (_, target) => target === undefined);
       throw new PipelineError(
         `YAML alias \`*${alias?.source}\` has no anchor \`&${alias?.source}\` before it`,
         at(alias?.range?.[0]),
@@ -146,14 +146,27 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
         NO_ALIASES_HINT,
       );
     }
-    throw new PipelineError(
-      `invalid YAML: ${message}`,
-      { file: display },
-      `Fix the YAML (a \`<<\` merge key takes a map or an alias of one)${yamlAdvice(display, lineOffset)}`,
-    );
+    if (/^Merge sources/.test(message)) {
+      let merge: number | undefined;
+      visit(doc, {
+        Pair(_, pair) {
+          const mergeable = (node: unknown) => isMap(node) || isAlias(node);
+          if (!(isScalar(pair.key) && pair.key.source === "<<")) return undefined;
+          if (isSeq(pair.value) ? pair.value.items.every(mergeable) : mergeable(pair.value)) return undefined;
+          merge = pair.key.range?.[0];
+          return visit.BREAK;
+        },
+      });
+      throw new PipelineError(
+        `invalid YAML: ${message}`,
+        at(merge),
+        `Fix the YAML (a \`<<\` merge key takes a map or an alias of one)${yamlAdvice(display, lineOffset)}`,
+      );
+    }
+    throw error;
   }
   if (aliased) {
-    const cycle = firstAlias(doc, (node, ancestors) => ancestors.includes(node.resolve(doc) as never));
+    const cycle = firstAlias(doc, (_, target, ancestors) => target !== undefined && ancestors.includes(target));
     if (cycle) {
       throw new PipelineError(
         `YAML alias \`*${cycle.source}\` sits inside the node it names: the data would be endless`,
@@ -165,14 +178,27 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
   return data;
 }
 
-/** The first alias node (in document order) that `test` accepts, given its ancestors. */
-function firstAlias(doc: Document, test: (node: Alias, ancestors: readonly unknown[]) => boolean): Alias | undefined {
+/**
+ * The first alias node (in document order) that `test` accepts, given the node it names (the
+ * last node with its anchor before it, as the yaml library resolves it) and its ancestors. One
+ * walk: `Alias.resolve` walks the whole document for each alias, too slow for an untrusted page
+ * with thousands of them.
+ */
+function firstAlias(
+  doc: Document,
+  test: (alias: Alias, target: unknown, ancestors: readonly unknown[]) => boolean,
+): Alias | undefined {
+  const anchors = new Map<string, unknown>();
   let found: Alias | undefined;
   visit(doc, {
-    Alias(_, node, ancestors) {
-      if (!test(node, ancestors)) return undefined;
-      found = node;
-      return visit.BREAK;
+    Node(_, node, ancestors) {
+      if (isAlias(node)) {
+        if (!test(node, anchors.get(node.source), ancestors)) return undefined;
+        found = node;
+        return visit.BREAK;
+      }
+      if (node.anchor) anchors.set(node.anchor, node);
+      return undefined;
     },
   });
   return found;

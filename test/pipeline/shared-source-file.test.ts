@@ -224,12 +224,23 @@ describe("parseSourceFile refuses an alias bomb", () => {
   });
 
   // The library's plain Error about a YAML 1.1 merge key names "map aliases": it is no alias bomb.
-  test("refuses a bad merge key as invalid YAML naming the file, not as an alias bomb or a crash", () => {
-    expect(parseFailure("%YAML 1.1\n---\na: {<<: 1}\n", "spec/overlays/m.yaml", 0)).toEqual({
-      message: "invalid YAML: Merge sources must be maps or map aliases",
-      locations: [{ file: "spec/overlays/m.yaml" }],
-      hint: "Fix the YAML (a `<<` merge key takes a map or an alias of one).",
-    });
+  test.each([
+    ["a scalar", "%YAML 1.1\n---\nb: {x: 1}\na: {<<: 1}\n", 4, 5],
+    ["a list with a scalar", "%YAML 1.1\n---\nb: &b {x: 1}\na:\n  <<: [*b, 2]\n", 5, 3],
+  ])(
+    "refuses a merge key of %s as invalid YAML at that key, not as an alias bomb or a crash",
+    (_, text, line, column) => {
+      expect(parseFailure(text, "spec/overlays/m.yaml", 0)).toEqual({
+        message: "invalid YAML: Merge sources must be maps or map aliases",
+        locations: [{ file: "spec/overlays/m.yaml", line, column }],
+        hint: "Fix the YAML (a `<<` merge key takes a map or an alias of one).",
+      });
+    },
+  );
+
+  test("merges maps under a YAML 1.1 merge key as usual", () => {
+    const file = parseSourceFile("/p/a.yaml", "a.yaml", "%YAML 1.1\n---\nb: &b {x: 1}\na:\n  <<: [*b, {z: 2}]\n");
+    expect(file.data).toEqual({ b: { x: 1 }, a: { x: 1, z: 2 } });
   });
 });
 
