@@ -24,7 +24,8 @@ export type Proposal =
 
 /** GitHub refuses a pull request body over 65,536 characters; leave room for the footer. */
 export const MAX_BODY_CHARS = 60_000;
-const MAX_ERROR_CHARS = 20_000;
+/** How much of generate's stderr the body quotes. */
+export const MAX_ERROR_CHARS = 20_000;
 
 /**
  * The docs-sync workflow's proposal after `spec:pull` and `generate`: what changed in spec/ and

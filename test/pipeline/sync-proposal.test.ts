@@ -8,11 +8,9 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { limitBody, MAX_BODY_CHARS, makeProposal, oneLine } from "../../scripts/sync/proposal.ts";
+import { limitBody, MAX_BODY_CHARS, MAX_ERROR_CHARS, makeProposal, oneLine } from "../../scripts/sync/proposal.ts";
 import { copyFixtureProject, edit, FIXTURE, type TempProject } from "./helpers.ts";
 
-/** scripts/sync/proposal.ts's MAX_ERROR_CHARS (not exported): how much of generate's stderr the body quotes. */
-const MAX_ERROR_CHARS = 20_000;
 const CUT_MARKER = "\n… (cut)";
 
 const IDENTITY = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgSign=false"];
