@@ -124,6 +124,13 @@ async function fetchOnce(url: string, kind: FetchedKind, timeoutMs: number): Pro
           false,
         );
       }
+      if (next.username !== "" || next.password !== "") {
+        throw new FetchFailure(
+          `HTTP ${response.status} redirects to a URL with a user name or password (not shown)`,
+          "A docs page never needs credentials, and fetch refuses to send them: open the URL in a browser, and report the redirect to the docs.",
+          false,
+        );
+      }
       if (redirects >= MAX_REDIRECTS) {
         throw new FetchFailure(
           `more than ${MAX_REDIRECTS} redirects in a row (last to ${next.href})`,

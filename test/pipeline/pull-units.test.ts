@@ -229,6 +229,15 @@ describe("fetching a docs page over HTTP", () => {
       expect(paths()).toEqual(["/p.md"]);
     });
 
+    it("refuses a redirect within the origin to a URL with credentials, without showing them or retrying", async () => {
+      site.routes.set("/p.md", redirect(`${site.origin.replace("//", "//user:s3cret@")}/x.md`));
+      const error = await refusal(fetchPage("/p.md"));
+      expect(error.message).toBe("HTTP 302 redirects to a URL with a user name or password (not shown)");
+      expect(error.hint).toContain("A docs page never needs credentials");
+      expect(`${error.message}${error.hint}`).not.toContain("s3cret");
+      expect(paths()).toEqual(["/p.md"]);
+    });
+
     // Hop i redirects to hop i + 1; the last hop serves the page.
     const chain = (redirects: number) => {
       for (let i = 0; i < redirects; i++) site.routes.set(`/hop${i}`, redirect(`/hop${i + 1}`, 301));
