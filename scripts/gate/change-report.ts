@@ -65,7 +65,7 @@ export async function compareBundles(baseText: string, revisionText: string): Pr
       env: { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", REDOCLY_TELEMETRY: "off" },
     }).catch((error: { stderr?: string }) => {
       throw new PipelineError(
-        `redocly diff failed: ${(error.stderr ?? String(error)).trim().split("\n").slice(-3).join(" ")}`,
+        `redocly diff failed: ${diffFailure(error.stderr ?? String(error))}`,
         [],
         "Both bundles must be valid OpenAPI: run `npm run generate` for spec/, and check the base bundle with `npx redocly lint`.",
       );
@@ -75,6 +75,19 @@ export async function compareBundles(baseText: string, revisionText: string): Pr
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `redocly diff` said went wrong: the last three lines of its stderr that are neither stack
+ * frames nor part of a notice box (the error is above the stack, the box comes first).
+ */
+export function diffFailure(stderr: string): string {
+  const said = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    // A notice box (Node's version warning) is drawn with box-drawing characters on every line.
+    .filter((line) => line !== "" && !line.startsWith("at ") && !/[\u2500-\u257f]/.test(line));
+  return said.slice(-3).join(" ") || "no message (exit code only)";
 }
 
 /**

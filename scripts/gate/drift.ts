@@ -76,6 +76,7 @@ function shortDiff(file: string, committed: string, regenerated: string): string
     context: 2,
   });
   const lines = patch
+    .replace(/\n$/, "") // the patch ends with a newline: no line after it
     .split("\n")
     .slice(1) // drop the "====" rule
     .map((l) => (l.startsWith("---") || l.startsWith("+++") ? l.trimEnd() : l));
