@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { expect } from "vitest";
+import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -96,4 +98,16 @@ export async function edit(file: string, change: (text: string) => string): Prom
   const after = change(before);
   if (after === before) throw new Error(`test setup: the edit did not change ${file}`);
   await writeFile(file, after);
+}
+
+/** The error `run` throws, checked to be a PipelineError (a bug would throw anything else, or nothing). */
+export function pipelineErrorOf(run: () => unknown): PipelineError {
+  let error: unknown;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
+  return error as PipelineError;
 }

@@ -16,25 +16,13 @@ import { duplicatePages, type PlannedFragment, planFragment } from "../../script
 import type { OperationRef } from "../../scripts/shared/openapi.ts";
 import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
-import { FIXTURES } from "./helpers.ts";
+import { FIXTURES, pipelineErrorOf } from "./helpers.ts";
 
 const REVOKE_PAGE = path.join(FIXTURES, "pages", "revoke-api-key.md");
 
 /** A one-operation OpenAPI document, as the docs embed it. */
 const fragment = (method = "get", route = "/v3/items", operationId = "list_items") =>
   `openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  ${route}:\n    ${method}:\n      operationId: ${operationId}\n      responses: {}\n`;
-
-/** The error `run` throws, checked to be a PipelineError (a bug would throw anything else). */
-function thrown(run: () => unknown): PipelineError {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return error as PipelineError;
-}
 
 async function rejected(promise: Promise<unknown>): Promise<PipelineError> {
   const error = await promise.then(
@@ -129,7 +117,7 @@ describe("extractOpenApiBlock", () => {
   });
 
   it.each([["openapi: 2.0"], ["swagger: '2.0'"]])("finds no OpenAPI block in a yaml block holding `%s`", (body) => {
-    const error = thrown(() => extractOpenApiBlock(`\`\`\`yaml\n${body}\n\`\`\`\n`, "p.md"));
+    const error = pipelineErrorOf(() => extractOpenApiBlock(`\`\`\`yaml\n${body}\n\`\`\`\n`, "p.md"));
     expect(error.message).toMatch(/^no OpenAPI block found/);
     expect(error.locations).toEqual([{ file: "p.md" }]);
   });
@@ -143,14 +131,14 @@ describe("singleOperation", () => {
     ["a version that is a number", { openapi: 3.1, paths: {} }],
     ["an OpenAPI 2 version", { openapi: "2.0", paths: {} }],
   ])("refuses %s as not an OpenAPI 3 document, naming the file and what to do", (_, doc) => {
-    const error = thrown(() => singleOperation(doc, "page.md"));
+    const error = pipelineErrorOf(() => singleOperation(doc, "page.md"));
     expect(error.message).toContain("not an OpenAPI 3.x document");
     expect(error.locations).toEqual([{ file: "page.md" }]);
     expect(error.hint).toContain("openapi: 3.1.0");
   });
 
   it("refuses a document without operations, pointing at its paths", () => {
-    const error = thrown(() => singleOperation({ openapi: "3.1.0", paths: {} }, "page.md"));
+    const error = pipelineErrorOf(() => singleOperation({ openapi: "3.1.0", paths: {} }, "page.md"));
     expect(error.message).toBe("a fragment must declare exactly one operation, found 0");
     expect(error.locations).toEqual([{ file: "page.md", pointer: "#/paths" }]);
   });
@@ -198,7 +186,7 @@ describe("planFragment", () => {
     ["method", " de/v3-openapi.yaml POST /v3/items", "POST /v3/items"],
     ["path", " de/v3-openapi.yaml GET /v3/other", "GET /v3/other"],
   ])("refuses a fence that announces another %s than the YAML, at the fence's line", (_, info, announced) => {
-    const error = thrown(() => planFragment(page(info), "items.md", layout));
+    const error = pipelineErrorOf(() => planFragment(page(info), "items.md", layout));
     expect(error.message).toBe(`the fence announces ${announced} but the block declares GET /v3/items`);
     expect(error.locations).toEqual([{ file: "items.md", line: 3 }]);
   });

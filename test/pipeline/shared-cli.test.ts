@@ -17,6 +17,7 @@ import { toLf } from "../../scripts/shared/line-endings.ts";
 import { formatPipelineError, PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { projectLayout } from "../../scripts/shared/project.ts";
 import { byCodePoint } from "../../scripts/shared/sort.ts";
+import { pipelineErrorOf } from "./helpers.ts";
 
 const USAGE = "npm run x -- <page> [--level <n>] [--root <dir>]";
 const BUG_HEAD = "error: unexpected failure: this is a bug in scripts/, not a problem in your spec.";
@@ -39,17 +40,6 @@ function nodeMessage(args: string[]): string {
     return (error as Error).message;
   }
   throw new Error(`test setup: parseArgs accepts ${JSON.stringify(args)}`);
-}
-
-/** The PipelineError `run` throws; the test fails if it throws anything else, or nothing. */
-function failureOf(run: () => unknown): PipelineError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PipelineError);
-    return error as PipelineError;
-  }
-  throw new Error("expected a PipelineError, nothing was thrown");
 }
 
 /** A folder with spec/ (a project) and one without, both empty otherwise. */
@@ -109,7 +99,7 @@ describe("parseCommandLine: how many arguments", () => {
     ["none of at least one", { min: 1, max: Number.POSITIVE_INFINITY }, [], "expected at least 1 argument, got none"],
   ];
   test.each(rejected)("rejects %s, with what it got and the usage", (_, { min, max }, positionals, expected) => {
-    const error = failureOf(() => parseCommandLine(command(min, max), [...positionals, "--root", project]));
+    const error = pipelineErrorOf(() => parseCommandLine(command(min, max), [...positionals, "--root", project]));
     expect(error.message).toBe(`command line: ${expected}`);
     expect(error.hint).toBe(`Usage: ${USAGE}`);
     expect(error.locations).toEqual([]);
@@ -138,24 +128,24 @@ describe("parseCommandLine: flags and --root", () => {
     ["--root without a value", ["--root"]],
     ["--level without a value", ["--level"]],
   ])("rejects %s with Node's reason and the usage", (_, args) => {
-    const error = failureOf(() => parseCommandLine(command(0, 0), args));
+    const error = pipelineErrorOf(() => parseCommandLine(command(0, 0), args));
     expect(error.message).toBe(`command line: ${nodeMessage(args)}`);
     expect(error.hint).toBe(`Usage: ${USAGE}`);
   });
 
   it("names the unknown flag", () => {
-    const error = failureOf(() => parseCommandLine(command(0, 0), ["--colour", "--root", project]));
+    const error = pipelineErrorOf(() => parseCommandLine(command(0, 0), ["--colour", "--root", project]));
     expect(error.message).toMatch(/^command line: Unknown option '--colour'\. /);
   });
 
   test.each([[["--root", ""]], [["--root="]]])("rejects an empty --root: %j", (args) => {
-    const error = failureOf(() => parseCommandLine(command(0, 0), args));
+    const error = pipelineErrorOf(() => parseCommandLine(command(0, 0), args));
     expect(error.message).toBe("command line: --root needs a folder");
     expect(error.hint).toBe(`Usage: ${USAGE}`);
   });
 
   it("rejects a --root without spec/, naming it as given and where it leads", () => {
-    const error = failureOf(() => parseCommandLine(command(0, 0), ["--root", plain]));
+    const error = pipelineErrorOf(() => parseCommandLine(command(0, 0), ["--root", plain]));
     expect(error.message).toBe(
       `command line: --root ${JSON.stringify(plain)} is not a project folder (${plain} has no spec/); pass the folder of your clone`,
     );
@@ -168,7 +158,7 @@ describe("parseCommandLine: flags and --root", () => {
     await mkdir(specFile);
     await writeFile(path.join(specFile, "spec"), "");
     for (const root of [missing, specFile]) {
-      expect(failureOf(() => parseCommandLine(command(0, 0), ["--root", root])).message).toBe(
+      expect(pipelineErrorOf(() => parseCommandLine(command(0, 0), ["--root", root])).message).toBe(
         `command line: --root ${JSON.stringify(root)} is not a project folder (${root} has no spec/); pass the folder of your clone`,
       );
     }
@@ -176,14 +166,14 @@ describe("parseCommandLine: flags and --root", () => {
 
   it("without --root, rejects a current folder without spec/ as the current folder", () => {
     vi.spyOn(process, "cwd").mockReturnValue(plain);
-    const error = failureOf(() => parseCommandLine(command(0, 0), []));
+    const error = pipelineErrorOf(() => parseCommandLine(command(0, 0), []));
     expect(error.message).toBe(
       `command line: the current folder is not a project folder (${plain} has no spec/); pass the folder of your clone`,
     );
   });
 
   it("checks the count before --root: a bad count is reported even with a bad --root", () => {
-    const error = failureOf(() => parseCommandLine(command(1, 1), ["--root", ""]));
+    const error = pipelineErrorOf(() => parseCommandLine(command(1, 1), ["--root", ""]));
     expect(error.message).toBe("command line: expected 1 argument, got none");
   });
 });

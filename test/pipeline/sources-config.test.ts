@@ -22,6 +22,7 @@ import {
 } from "../../scripts/pull/sources.ts";
 import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
+import { pipelineErrorOf } from "./helpers.ts";
 
 const FILE = "spec/sources.yaml";
 const GUIDE = "docs/following-the-docs.md";
@@ -51,18 +52,6 @@ const FOLLOWS_NOTHING = "follows no page: `pages` and `patterns` are both empty,
 /** One problem of a refusal: its line in spec/sources.yaml, its message and its hint. */
 type Problem = [line: number, message: string, hint: string];
 
-/** The PipelineError `run` throws (a bug would throw anything else). */
-function thrown(run: () => unknown): PipelineError {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return error as PipelineError;
-}
-
 /** What a PipelineError says, as plain data to compare whole. */
 const shape = (error: PipelineError) => ({
   message: error.message,
@@ -72,7 +61,7 @@ const shape = (error: PipelineError) => ({
 });
 
 /** The refusal of `text`. */
-const refusal = (text: string, display = FILE) => shape(thrown(() => parseSources(text, display)));
+const refusal = (text: string, display = FILE) => shape(pipelineErrorOf(() => parseSources(text, display)));
 
 /** A refusal with a single problem: thrown as the error itself, without details. */
 const one = ([line, message, hint]: Problem) => ({
@@ -789,7 +778,7 @@ describe("the origin override: --origin, then DEVIN_DOCS_ORIGIN", () => {
       envHint,
     ],
   ])("refuses %s, naming where it came from and how to pass it", (_, flag, env, message, hint) => {
-    expect(shape(thrown(() => originOverride(flag, env)))).toEqual({
+    expect(shape(pipelineErrorOf(() => originOverride(flag, env)))).toEqual({
       message,
       locations: [],
       hint,
@@ -857,7 +846,7 @@ describe("indexUrlOf: the index on the origin fetched from", () => {
       'is not a path on the origin: "/llms.txt"',
     ],
   ])("refuses %s at the line of index:", (_, index, origin, problem) => {
-    expect(shape(thrown(() => indexUrlOf({ ...sources, index }, origin)))).toEqual({
+    expect(shape(pipelineErrorOf(() => indexUrlOf({ ...sources, index }, origin)))).toEqual({
       message: `\`index\` ${problem}`,
       locations: [{ file: "elsewhere/sources.yaml", line: 7 }],
       hint,
