@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as realFs from "node:fs/promises";
 import path from "node:path";
 import { type ErrorLocation, isPipelineError, PipelineError } from "../shared/pipeline-error.ts";
+import { isInside } from "../shared/untrusted-input.ts";
 
 /** The file-system calls of the swap; a test passes one that fails, as Windows refuses a rename. */
 export type SwapFs = Pick<typeof realFs, "chmod" | "mkdir" | "readdir" | "rename" | "rm" | "stat" | "writeFile">;
@@ -212,7 +213,7 @@ function codeOf(error: unknown): string | undefined {
 function shower(root = process.cwd()): (p: string) => string {
   return (p) => {
     const relative = path.relative(root, p);
-    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return p;
+    if (relative === "" || !isInside(p, root)) return p;
     return relative.split(path.sep).join("/");
   };
 }
