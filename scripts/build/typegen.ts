@@ -27,7 +27,8 @@ export const SCHEMA_BANNER = `/**
  * second lint only repeats work: the CPU profile of the DigitalOcean benchmark spent ~0.9 s in
  * the nested 1.x core. A config without rules keeps its bundle step (which the output depends
  * on) and drops the repeated lint. The 1.x core is resolved from openapi-typescript itself, so
- * the config is always of the version it expects.
+ * the config is always of the version it expects. `customExtends: []` (the name 1.x reads) extends
+ * no ruleset, so no "recommended" fallback either.
  */
 let noRules: Promise<NonNullable<OpenAPITSOptions["redocly"]>> | undefined;
 function configWithoutRules(): Promise<NonNullable<OpenAPITSOptions["redocly"]>> {
@@ -35,7 +36,7 @@ function configWithoutRules(): Promise<NonNullable<OpenAPITSOptions["redocly"]>>
     const core = createRequire(import.meta.resolve("openapi-typescript"))("@redocly/openapi-core") as {
       createConfig(raw: object, options: object): Promise<NonNullable<OpenAPITSOptions["redocly"]>>;
     };
-    return core.createConfig({ rules: {} }, { extends: [] });
+    return core.createConfig({ rules: {} }, { customExtends: [] });
   })();
   return noRules;
 }
