@@ -140,6 +140,21 @@ export interface EscapingRef {
  */
 export function refsLeavingSpec(file: SourceFile, specDir: string, storedAt = file.path): EscapingRef[] {
   const found: EscapingRef[] = [];
+  forEachFollowedRef(file.data, (ref, keys) => {
+    const reason = refLeavingSpec(ref, storedAt, specDir);
+    if (reason) {
+      const refKeys = [...keys, "$ref"];
+      found.push({ ref, reason, location: { file: file.display, ...file.locate(refKeys), pointer: toPointer(keys) } });
+    }
+  });
+  return found;
+}
+
+/**
+ * Calls `visit` with each `$ref` string of `data` that Redocly's resolver follows, in document
+ * order, and the keys of the object that holds it.
+ */
+export function forEachFollowedRef(data: unknown, visit: (ref: string, keys: (string | number)[]) => void): void {
   const walk = (node: unknown, keys: (string | number)[]): void => {
     if (Array.isArray(node)) {
       node.forEach((item, i) => {
@@ -148,12 +163,7 @@ export function refsLeavingSpec(file: SourceFile, specDir: string, storedAt = fi
       return;
     }
     if (!isRecord(node)) return;
-    const ref = node.$ref;
-    const reason = typeof ref === "string" ? refLeavingSpec(ref, storedAt, specDir) : undefined;
-    if (typeof ref === "string" && reason) {
-      const refKeys = [...keys, "$ref"];
-      found.push({ ref, reason, location: { file: file.display, ...file.locate(refKeys), pointer: toPointer(keys) } });
-    }
+    if (typeof node.$ref === "string") visit(node.$ref, keys);
     const names = NAME_MAPS.has(String(keys[keys.length - 1]));
     for (const [key, value] of Object.entries(node)) {
       // A `$ref` that is not a string is a map (a property named `$ref`, say), which Redocly
@@ -163,8 +173,7 @@ export function refsLeavingSpec(file: SourceFile, specDir: string, storedAt = fi
       walk(value, [...keys, key]);
     }
   };
-  walk(file.data, []);
-  return found;
+  walk(data, []);
 }
 
 /**

@@ -133,9 +133,9 @@ describe("bundleDocument", () => {
     ]);
   });
 
-  // Values of these keys are data: a `$ref` in them is text, whatever it points at.
+  // Values of these keys are data to Redocly's resolver: a `$ref` in them is text, whatever it
+  // points at (a JSON Schema `examples` is an array).
   it.each([
-    ["example", { $ref: "#/nowhere" }],
     ["examples", [{ $ref: "#/nowhere" }]],
     ["default", { $ref: "other.yaml" }],
     ["const", { $ref: "#/nowhere" }],
@@ -149,6 +149,42 @@ describe("bundleDocument", () => {
     expect(error.locations).toEqual([location]);
     expect(error.details).toEqual([
       { locations: [location], message: "Can't resolve $ref `#/components/schemas/Nope`: the bundle has no such node" },
+    ]);
+  });
+
+  // Redocly follows these, so a miss in them breaks the bundle just as well.
+  it.each<[string, Json, string]>([
+    ["a schema's `example`", { type: "object", example: { $ref: "#/nowhere" } }, `${SCHEMA}/example`],
+    [
+      "a property named `default`",
+      { type: "object", properties: { default: { $ref: "#/nowhere" } } },
+      `${SCHEMA}/properties/default`,
+    ],
+    [
+      "a property named `enum`",
+      { type: "object", properties: { enum: { $ref: "#/nowhere" } } },
+      `${SCHEMA}/properties/enum`,
+    ],
+  ])("checks a $ref in %s", (_, schema, pointer) => {
+    const error = bundleError(documentWith(schema));
+    const location = { file: `devin-api.yaml (bundle; from ${ITEMS})`, pointer };
+    expect(error.locations).toEqual([location]);
+    expect(error.details).toEqual([
+      { locations: [location], message: "Can't resolve $ref `#/nowhere`: the bundle has no such node" },
+    ]);
+  });
+
+  it("checks a $ref in a media type's `examples` map and in the components named `examples` and `default`", () => {
+    const document = documentWith({ type: "string" }, { Item: { type: "object" }, default: { $ref: "#/nowhere" } });
+    const media = (document.paths as Json)["/v3/items"] as Json;
+    const content = (((media.get as Json).responses as Json)[200] as Json).content as Json;
+    (content["application/json"] as Json).examples = { one: { $ref: "#/components/examples/Missing" } };
+    document.components = { ...(document.components as Json), examples: { Kept: { $ref: "#/nowhere" } } };
+    const error = bundleError(document);
+    expect(error.details?.map((d) => d.locations[0]?.pointer)).toEqual([
+      "#/paths/~1v3~1items/get/responses/200/content/application~1json/examples/one",
+      "#/components/schemas/default",
+      "#/components/examples/Kept",
     ]);
   });
 });
