@@ -45,7 +45,7 @@ async function bundleFragment(file: SourceFile, config: Config, resolver: BaseRe
   const errors = result.problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     throw new PipelineError(
-      `bundling failed:\n    ${errors.map(problemMessage).join("\n    ")}`,
+      `bundling failed:\n    ${errors.map((p) => problemMessage(p)).join("\n    ")}`,
       errors.map((p) => ({ file: file.display, pointer: p.location[0]?.pointer ?? "#/" })),
       "Fix each $ref so that it names a file and a node that exist, then run `npm run generate` again.",
     );

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import { PipelineError } from "./pipeline-error.ts";
@@ -209,12 +209,29 @@ function firstAlias(
  * locale or by the order the file system lists them), so runs are reproducible everywhere.
  */
 export async function readSourceDir(dir: string, toDisplay: (file: string) => string): Promise<SourceFile[]> {
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/.test(n));
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (!/\.ya?ml$/.test(entry.name)) continue;
+    // A folder named like a YAML file is a subfolder (of parts), and so is a link to a folder.
+    const folder = entry.isSymbolicLink()
+      ? await stat(path.join(dir, entry.name)).then((s) => s.isDirectory(), () => false)
+      : entry.isDirectory();
+    if (!folder) names.push(entry.name);
+  }
   names.sort(byCodePoint);
   const files: SourceFile[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    files.push(parseSourceFile(file, toDisplay(file), await readFile(file, "utf8")));
+    const display = toDisplay(file);
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new PipelineError(
+        `cannot read ${display}: ${error.code ?? error.message}`,
+        [{ file: display }],
+        "Make it a readable file (a symbolic link must lead to one), or delete it.",
+      );
+    });
+    files.push(parseSourceFile(file, display, text));
   }
   return files;
 }
