@@ -215,7 +215,10 @@ export async function readSourceDir(dir: string, toDisplay: (file: string) => st
     if (!/\.ya?ml$/.test(entry.name)) continue;
     // A folder named like a YAML file is a subfolder (of parts), and so is a link to a folder.
     const folder = entry.isSymbolicLink()
-      ? await stat(path.join(dir, entry.name)).then((s) => s.isDirectory(), () => false)
+      ? await stat(path.join(dir, entry.name)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )
       : entry.isDirectory();
     if (!folder) names.push(entry.name);
   }
