@@ -53,7 +53,9 @@ export async function applyOverlays(
       throw new PipelineError(
         `applying ${overlay.display} failed:\n    ${errors.map(describe).join("\n    ")}`,
         locations,
-        "Fix the overlay: every $ref it adds must point at something the document or the overlay itself defines.",
+        "Fix the overlay: an update must be of the same kind as each node its target selects (a mapping onto a " +
+          "mapping, a list onto a list), and every $ref it adds must point at something the document or the " +
+          "overlay itself defines.",
       );
     }
     current = result.bundle.parsed as Json;

@@ -20,7 +20,9 @@ import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.
 import { parseSourceFile, type SourceFile } from "../../scripts/shared/source-file.ts";
 
 const REF_HINT =
-  "Fix the overlay: every $ref it adds must point at something the document or the overlay itself defines.";
+  "Fix the overlay: an update must be of the same kind as each node its target selects (a mapping onto a " +
+  "mapping, a list onto a list), and every $ref it adds must point at something the document or the " +
+  "overlay itself defines.";
 const STALE_HINT = "Fix the target, or delete the action if the fragments now declare what it added.";
 const JSONPATH_HINT = "Write the target as an RFC 9535 JSONPath expression, e.g. $.paths['/v3/items'].get.";
 const LINT_HINT =
@@ -310,6 +312,7 @@ describe("applyOverlays: what Redocly reports", () => {
     expect(error.locations).toEqual([
       { file: "spec/overlays/kinds.yaml", line: 8, column: 7, pointer: "#/actions/0/update" },
     ]);
+    expect(error.hint).toBe(REF_HINT);
   });
 
   it("lists each $ref the overlay adds to nothing, in the bundle at the fragment the node came from", async () => {
