@@ -125,8 +125,9 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
   try {
     data = doc.toJS({
       maxAliasCount: MAX_ALIAS_COUNT,
+      // `count` is 1 for the anchor itself plus 1 for each alias that uses it (yaml 2.9).
       onAnchor: (_, count) => {
-        aliased ||= count > 0;
+        aliased ||= count > 1;
       },
     });
   } catch (error) {
@@ -147,10 +148,15 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
       );
     }
     if (/^Merge sources/.test(message)) {
+      // An alias names the last node before it with its anchor, as the yaml library resolves it.
+      const anchors = new Map<string, unknown>();
+      const mergeable = (node: unknown) => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
       let merge: number | undefined;
       visit(doc, {
+        Node(_, node) {
+          if (node.anchor) anchors.set(node.anchor, node);
+        },
         Pair(_, pair) {
-          const mergeable = (node: unknown) => isMap(node) || isAlias(node);
           if (!(isScalar(pair.key) && pair.key.source === "<<")) return undefined;
           if (isSeq(pair.value) ? pair.value.items.every(mergeable) : mergeable(pair.value)) return undefined;
           merge = pair.key.range?.[0];
@@ -163,7 +169,13 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
         `Fix the YAML (a \`<<\` merge key takes a map or an alias of one)${yamlAdvice(display, lineOffset)}`,
       );
     }
-    throw error;
+    // Anything else the library refuses while it builds the data (a YAML 1.1 \`!!omap\` with a
+    // repeated key, say) is about the file too, not a bug here.
+    throw new PipelineError(
+      `invalid YAML: ${message}`,
+      at(undefined),
+      `Fix the YAML${yamlAdvice(display, lineOffset)}`,
+    );
   }
   if (aliased) {
     const cycle = firstAlias(doc, (_, target, ancestors) => target !== undefined && ancestors.includes(target));
