@@ -455,3 +455,38 @@ describe("operationIndexSource", () => {
     );
   });
 });
+
+describe("bounds on what the index follows", () => {
+  /** Parameters P1…Pn of the components, each a `$ref` to the next, the last a real query parameter. */
+  function refChain(n: number): Json {
+    const parameters: Json = {};
+    for (let i = 1; i < n; i++) parameters[`P${i}`] = { $ref: `#/components/parameters/P${i + 1}` };
+    parameters[`P${n}`] = query("q");
+    return { parameters };
+  }
+  const viaChain = (n: number) =>
+    entryOf({ parameters: [{ $ref: "#/components/parameters/P1" }], responses: ok }, refChain(n));
+
+  test("follows a chain of 32 $refs to a parameter, and no longer one", () => {
+    expect(viaChain(32)).toStrictEqual([{ method: "get", path: "/x", pathParams: [], query: ["q"] }]);
+    expect(viaChain(33)).toStrictEqual([{ method: "get", path: "/x", pathParams: [], query: [] }]);
+  });
+
+  test("a cycle of $refs ends: the parameter is skipped", () => {
+    const components = {
+      parameters: { A: { $ref: "#/components/parameters/B" }, B: { $ref: "#/components/parameters/A" } },
+    };
+    expect(entryOf({ parameters: [{ $ref: "#/components/parameters/A" }], responses: ok }, components)).toStrictEqual([
+      { method: "get", path: "/x", pathParams: [], query: [] },
+    ]);
+  });
+
+  test("reads a query model's properties through allOf down to depth 8, not 9", () => {
+    // Level i declares property `p<i>` and, below it, level i + 1 in its allOf.
+    let schema: Json = { properties: { p9: str } };
+    for (let i = 8; i >= 0; i--) schema = { properties: { [`p${i}`]: str }, allOf: [schema] };
+    const [entry] = entryOf({ parameters: [query("q", { schema })], responses: ok });
+    expect(entry?.queryModel).toBe("q");
+    expect([...(entry?.query ?? [])].sort()).toEqual(["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]);
+  });
+});
