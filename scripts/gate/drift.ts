@@ -81,9 +81,10 @@ function shortDiff(file: string, committed: string, regenerated: string): string
     .slice(1) // drop the "====" rule
     .map((l) => (l.startsWith("---") || l.startsWith("+++") ? l.trimEnd() : l));
   const cut = lines.length > MAX_DIFF_LINES;
-  return [...lines.slice(0, MAX_DIFF_LINES), ...(cut ? [`... ${lines.length - MAX_DIFF_LINES} more diff lines`] : [])]
-    .join("\n")
-    .trimEnd();
+  return [
+    ...lines.slice(0, MAX_DIFF_LINES),
+    ...(cut ? [`... ${lines.length - MAX_DIFF_LINES} more diff lines`] : []),
+  ].join("\n");
 }
 
 export function formatDrift(drift: readonly Drift[]): string {

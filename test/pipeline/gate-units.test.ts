@@ -150,6 +150,23 @@ describe("the drift gate compares", () => {
     );
   });
 
+  it("keeps the diff's last line as it is: trailing spaces, or a blank context line", () => {
+    expect(diffOf("x\n", "x  \n")).toBe(
+      lines("--- generated/a.ts (committed)", "+++ generated/a.ts (from spec/)", "@@ -1,1 +1,1 @@", "-x", "+x  "),
+    );
+    expect(diffOf("a\nb\n\n", "a\nc\n\n")).toBe(
+      lines(
+        "--- generated/a.ts (committed)",
+        "+++ generated/a.ts (from spec/)",
+        "@@ -1,3 +1,3 @@",
+        " a",
+        "-b",
+        "+c",
+        " ",
+      ),
+    );
+  });
+
   it("shows a diff of 39 lines whole", () => {
     const committed = `${numbered("a", 18).join("\n")}\n`;
     const regenerated = `${numbered("b", 18).join("\n")}\n`;
