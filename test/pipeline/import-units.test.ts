@@ -258,6 +258,15 @@ describe("fragments already in spec/fragments/", () => {
     expect(found[0]?.text).toBe(fragment("get", "/B", "b_upper"));
   });
 
+  // The folder listing comes sorted by UTF-8 bytes (libuv), where U+FF21 sorts before an
+  // astral character; by UTF-16 code unit, the order of every list the pipeline emits, it is after.
+  it("orders names by UTF-16 code unit, not by the folder listing's UTF-8 bytes", async () => {
+    await put("\uFF21.yaml", fragment("get", "/wide", "wide"));
+    await put("\u{1F600}.yaml", fragment("get", "/emoji", "emoji"));
+    const found = await readExistingFragments(layout);
+    expect(found.map((f) => f.name)).toEqual(["\u{1F600}.yaml", "\uFF21.yaml"]);
+  });
+
   it("takes a missing fragments folder as empty", async () => {
     expect(await readExistingFragments(layout)).toEqual([]);
   });
