@@ -108,9 +108,10 @@ export function isInside(file: string, dir: string): boolean {
 }
 
 // Keywords whose value is data to Redocly's resolver: it does not follow a `$ref` inside them
-// (nor inside a JSON Schema `examples` array). It does follow one inside `example` and inside
-// the `examples` map of a media type, so those are checked. Inside a map of names (properties,
-// components) a key such as `default` is a name, and its value a schema.
+// (nor inside a JSON Schema `examples` array, nor in an Example Object's `value`). It does
+// follow one inside `example` and inside the `examples` map of a media type, so those are
+// checked. Inside a map of names (properties, components, responses, …) a key such as `default`
+// is a name, and its value an object of the map's kind.
 const DATA_KEYS = new Set(["default", "const", "enum"]);
 const NAME_MAPS = new Set([
   "properties",
@@ -125,6 +126,12 @@ const NAME_MAPS = new Set([
   "headers",
   "content",
   "examples",
+  "encoding",
+  "links",
+  "callbacks",
+  "securitySchemes",
+  "pathItems",
+  "webhooks",
 ]);
 
 export interface EscapingRef {
@@ -155,7 +162,8 @@ export function refsLeavingSpec(file: SourceFile, specDir: string, storedAt = fi
  * order, and the keys of the object that holds it.
  */
 export function forEachFollowedRef(data: unknown, visit: (ref: string, keys: (string | number)[]) => void): void {
-  const walk = (node: unknown, keys: (string | number)[]): void => {
+  /** `names`: the key of the map of names `node` is (its keys are names); `example`: an Example Object. */
+  const walk = (node: unknown, keys: (string | number)[], names?: string, example = false): void => {
     if (Array.isArray(node)) {
       node.forEach((item, i) => {
         walk(item, [...keys, i]);
@@ -164,13 +172,16 @@ export function forEachFollowedRef(data: unknown, visit: (ref: string, keys: (st
     }
     if (!isRecord(node)) return;
     if (typeof node.$ref === "string") visit(node.$ref, keys);
-    const names = NAME_MAPS.has(String(keys[keys.length - 1]));
     for (const [key, value] of Object.entries(node)) {
       // A `$ref` that is not a string is a map (a property named `$ref`, say), which Redocly
       // walks like any other: a `$ref` inside it is followed.
       if (key === "$ref" && typeof value === "string") continue;
-      if (!names && (DATA_KEYS.has(key) || (key === "examples" && Array.isArray(value)))) continue;
-      walk(value, [...keys, key]);
+      if (names !== undefined) {
+        walk(value, [...keys, key], undefined, names === "examples");
+        continue;
+      }
+      if (DATA_KEYS.has(key) || (key === "examples" && Array.isArray(value)) || (example && key === "value")) continue;
+      walk(value, [...keys, key], NAME_MAPS.has(key) ? key : undefined);
     }
   };
   walk(data, []);

@@ -187,4 +187,28 @@ describe("bundleDocument", () => {
       "#/components/examples/Kept",
     ]);
   });
+
+  it("takes what Redocly takes for data as data: an Example Object's value, and `default` of a property named like a map", () => {
+    const document = documentWith({
+      type: "object",
+      properties: {
+        content: { type: "object", default: { $ref: "./x.yaml" } },
+        headers: { type: "string", enum: [{ $ref: "#/nowhere" }] },
+      },
+    });
+    const item = (document.paths as Json)["/v3/items"] as Json;
+    const media = ((((item.get as Json).responses as Json)[200] as Json).content as Json)["application/json"] as Json;
+    media.examples = { one: { value: { $ref: "#/nowhere" } } };
+    document.components = { ...(document.components as Json), examples: { Kept: { value: { $ref: "x.yaml" } } } };
+    expect(bundleDocument(document, VIRTUAL_REF, itemsProvenance()).parsed).toBe(document);
+  });
+
+  it("checks a response named `default` (a name in the map of responses, not data)", () => {
+    const document = documentWith({ type: "string" });
+    const get = ((document.paths as Json)["/v3/items"] as Json).get as Json;
+    (get.responses as Json).default = { $ref: "#/components/responses/Missing" };
+    expect(bundleError(document).details?.map((d) => d.locations[0]?.pointer)).toEqual([
+      "#/paths/~1v3~1items/get/responses/default",
+    ]);
+  });
 });
