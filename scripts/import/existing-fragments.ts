@@ -3,8 +3,7 @@ import path from "node:path";
 import { isRecord, type OperationRef } from "../shared/openapi.ts";
 import { isPipelineError, PipelineError } from "../shared/pipeline-error.ts";
 import { displayPath, type ProjectLayout } from "../shared/project.ts";
-import { byCodePoint } from "../shared/sort.ts";
-import { parseSourceFile } from "../shared/source-file.ts";
+import { parseSourceFile, yamlFileNames } from "../shared/source-file.ts";
 import { singleOperation } from "./fragment-name.ts";
 
 /** A YAML file of spec/fragments/ that is a fragment: what a docs page was stored as. */
@@ -25,15 +24,24 @@ export interface ExistingFragment {
  * tells them apart; no docs page produces one, so it is not listed. A file that cannot be read is listed with its problem.
  */
 export async function readExistingFragments(layout: ProjectLayout): Promise<ExistingFragment[]> {
-  const names = (await readFolder(layout))
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => entry.name)
-    .sort(byCodePoint);
+  const show = (file: string) => displayPath(layout, file);
+  const names = await yamlFileNames(layout.fragmentsDir, await readFolder(layout), show);
   const found: ExistingFragment[] = [];
   for (const name of names) {
     const file = path.join(layout.fragmentsDir, name);
-    const display = displayPath(layout, file);
-    const text = await readFile(file, "utf8");
+    const display = show(file);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      const problem = new PipelineError(
+        `cannot read ${display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        [{ file: display }],
+        "Make it a readable file (a symbolic link must lead to one), or delete it.",
+      );
+      found.push({ name, file, text: "", op: undefined, problem });
+      continue;
+    }
     try {
       const { data } = parseSourceFile(file, display, text);
       if (!(isRecord(data) && "openapi" in data)) continue;

@@ -1,3 +1,4 @@
+import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
@@ -169,8 +170,9 @@ function toData(doc: Document, display: string, lineCounter: LineCounter, lineOf
         `Fix the YAML (a \`<<\` merge key takes a map or an alias of one)${yamlAdvice(display, lineOffset)}`,
       );
     }
-    // Anything else the library refuses while it builds the data (a YAML 1.1 \`!!omap\` with a
-    // repeated key, say) is about the file too, not a bug here.
+    // Anything else the library refuses while it builds the data (a YAML 1.1 `!!omap` with a
+    // repeated key, say) is about the file too; a TypeError is a bug, here or in the library.
+    if (error instanceof TypeError || !(error instanceof Error)) throw error;
     throw new PipelineError(
       `invalid YAML: ${message}`,
       at(undefined),
@@ -217,24 +219,51 @@ function firstAlias(
 }
 
 /**
- * Reads every *.yaml / *.yml file of a folder, sorted by name in code-point order (never by
- * locale or by the order the file system lists them), so runs are reproducible everywhere.
+ * The names of the *.yaml / *.yml files among a folder's entries, in code-point order (never by
+ * locale or by the order the file system lists them), so runs are reproducible everywhere. A
+ * folder named like a YAML file is a subfolder (of parts), and so is a link to a folder; a link
+ * that leads nowhere is kept, for the read to name it; a FIFO or socket is refused, as a read
+ * of it would wait forever.
  */
-export async function readSourceDir(dir: string, toDisplay: (file: string) => string): Promise<SourceFile[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+export async function yamlFileNames(
+  dir: string,
+  entries: readonly Dirent[],
+  toDisplay: (file: string) => string,
+): Promise<string[]> {
   const names: string[] = [];
   for (const entry of entries) {
     if (!/\.ya?ml$/.test(entry.name)) continue;
-    // A folder named like a YAML file is a subfolder (of parts), and so is a link to a folder.
-    const folder = entry.isSymbolicLink()
-      ? await stat(path.join(dir, entry.name)).then(
-          (s) => s.isDirectory(),
-          () => false,
+    const file = path.join(dir, entry.name);
+    const kind = entry.isSymbolicLink()
+      ? await stat(file).then(
+          (s) => s,
+          () => undefined,
         )
-      : entry.isDirectory();
-    if (!folder) names.push(entry.name);
+      : entry;
+    if (kind?.isDirectory()) continue;
+    if (kind && !kind.isFile()) {
+      throw new PipelineError(
+        `${toDisplay(file)} is not a regular file`,
+        [{ file: toDisplay(file) }],
+        "Replace it with a YAML file, or delete it.",
+      );
+    }
+    names.push(entry.name);
   }
-  names.sort(byCodePoint);
+  return names.sort(byCodePoint);
+}
+
+/** Reads every *.yaml / *.yml file of a folder (yamlFileNames); a missing folder has none. */
+export async function readSourceDir(dir: string, toDisplay: (file: string) => string): Promise<SourceFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw new PipelineError(
+      `could not read ${toDisplay(dir)}/: ${error.code ?? error.message}`,
+      [{ file: toDisplay(dir) }],
+      "It must be a folder you can read.",
+    );
+  });
+  const names = await yamlFileNames(dir, entries, toDisplay);
   const files: SourceFile[] = [];
   for (const name of names) {
     const file = path.join(dir, name);

@@ -4,7 +4,7 @@
  * pages, and the fragments already in spec/fragments/. import.test.ts and
  * import-collisions.test.ts cover the command as a whole.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -265,6 +265,20 @@ describe("fragments already in spec/fragments/", () => {
     await put("\u{1F600}.yaml", fragment("get", "/emoji", "emoji"));
     const found = await readExistingFragments(layout);
     expect(found.map((f) => f.name)).toEqual(["\u{1F600}.yaml", "\uFF21.yaml"]);
+  });
+
+  it("lists a fragment that is a symbolic link as generate reads it, and one that leads nowhere with its problem", async () => {
+    const elsewhere = path.join(path.dirname(layout.fragmentsDir), "elsewhere.yaml");
+    await put("a.yaml", fragment("get", "/a", "a"));
+    await writeFile(elsewhere, fragment("get", "/linked", "linked"));
+    await symlink(elsewhere, path.join(layout.fragmentsDir, "b.yaml"));
+    await symlink(path.join(layout.fragmentsDir, "gone.yaml"), path.join(layout.fragmentsDir, "c.yaml"));
+    const found = await readExistingFragments(layout);
+    expect(found.map((f) => [f.name, f.op?.path, f.problem?.message])).toEqual([
+      ["a.yaml", "/a", undefined],
+      ["b.yaml", "/linked", undefined],
+      ["c.yaml", undefined, "cannot read spec/fragments/c.yaml: ENOENT"],
+    ]);
   });
 
   it("takes a missing fragments folder as empty", async () => {

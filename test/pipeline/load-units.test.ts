@@ -5,6 +5,7 @@
  * the resolver every Redocly call uses (spec-resolver.ts: only files inside spec/, never a URL).
  * Each test builds a small project in a temp folder; paths are passed explicitly (no chdir).
  */
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -136,7 +137,7 @@ describe("loadInputs", () => {
     expect(inputs.nested).toEqual([part]);
   });
 
-  it("names a fragment it cannot read (a symbolic link that leads nowhere) instead of a bare EISDIR or ENOENT", async () => {
+  it("names a fragment it cannot read (a symbolic link that leads nowhere)", async () => {
     await put("spec/fragments/a.yaml", fragmentYaml("a"));
     await mkdir(layout.fragmentsDir, { recursive: true });
     await symlink(path.join(root, "spec/gone.yaml"), path.join(layout.fragmentsDir, "b.yaml"));
@@ -144,6 +145,28 @@ describe("loadInputs", () => {
     expect(error.message).toBe("cannot read spec/fragments/b.yaml: ENOENT");
     expect(error.locations).toEqual([{ file: "spec/fragments/b.yaml" }]);
     expect(error.hint).toBe("Make it a readable file (a symbolic link must lead to one), or delete it.");
+  });
+
+  // A read of a FIFO would wait for a writer forever; POSIX only.
+  it.skipIf(process.platform === "win32")(
+    "refuses a FIFO named like a YAML file instead of waiting on it",
+    async () => {
+      await put("spec/fragments/a.yaml", fragmentYaml("a"));
+      execFileSync("mkfifo", [path.join(layout.fragmentsDir, "pipe.yaml")]);
+      const error = await pipelineRejection(loadInputs(layout));
+      expect(error.message).toBe("spec/fragments/pipe.yaml is not a regular file");
+      expect(error.locations).toEqual([{ file: "spec/fragments/pipe.yaml" }]);
+      expect(error.hint).toBe("Replace it with a YAML file, or delete it.");
+    },
+  );
+
+  it("refuses a spec/overlays/ it cannot list (a file in its place) instead of applying no overlays", async () => {
+    await put("spec/fragments/a.yaml", fragmentYaml("a"));
+    await put("spec/overlays", "not a folder\n");
+    const error = await pipelineRejection(loadInputs(layout));
+    expect(error.message).toBe("could not read spec/overlays/: ENOTDIR");
+    expect(error.locations).toEqual([{ file: "spec/overlays" }]);
+    expect(error.hint).toBe("It must be a folder you can read.");
   });
 
   it("reads a project without spec/overlays/, or without spec/fragments/ too, as one without them", async () => {
