@@ -256,8 +256,8 @@ describe("generate, as its caller sees it", () => {
     expect(result.stats).toEqual({
       operations: 5,
       schemas: Object.keys(committed.components.schemas).length,
-      fragments: (await readdir(project.fragmentsDir)).length,
-      overlays: (await readdir(project.overlaysDir)).length,
+      fragments: (await readdir(project.fragmentsDir)).filter((n) => n.endsWith(".yaml")).length,
+      overlays: (await readdir(project.overlaysDir)).filter((n) => n.endsWith(".yaml")).length,
     });
     expect(result.warnings).toEqual([]);
   });

@@ -111,3 +111,13 @@ export function pipelineErrorOf(run: () => unknown): PipelineError {
   expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
   return error as PipelineError;
 }
+
+/** The PipelineError a promise rejects with (a failed expectation when it resolves, or rejects otherwise). */
+export async function pipelineRejectionOf(promise: Promise<unknown>): Promise<PipelineError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
+  return error as PipelineError;
+}

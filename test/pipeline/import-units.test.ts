@@ -14,24 +14,14 @@ import { fragmentFileName, singleOperation } from "../../scripts/import/fragment
 import { importPages } from "../../scripts/import/import-pages.ts";
 import { duplicatePages, type PlannedFragment, planFragment } from "../../scripts/import/plan-fragment.ts";
 import type { OperationRef } from "../../scripts/shared/openapi.ts";
-import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
-import { FIXTURES, pipelineErrorOf } from "./helpers.ts";
+import { FIXTURES, pipelineErrorOf, pipelineRejectionOf } from "./helpers.ts";
 
 const REVOKE_PAGE = path.join(FIXTURES, "pages", "revoke-api-key.md");
 
 /** A one-operation OpenAPI document, as the docs embed it. */
 const fragment = (method = "get", route = "/v3/items", operationId = "list_items") =>
   `openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  ${route}:\n    ${method}:\n      operationId: ${operationId}\n      responses: {}\n`;
-
-async function rejected(promise: Promise<unknown>): Promise<PipelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return error as PipelineError;
-}
 
 describe("extractOpenApiBlock", () => {
   it.each([
@@ -288,7 +278,7 @@ describe("fragments already in spec/fragments/", () => {
   it("refuses a fragments folder it cannot read, saying what to check", async () => {
     await mkdir(path.dirname(layout.fragmentsDir), { recursive: true });
     await writeFile(layout.fragmentsDir, "a file where the folder should be\n");
-    const error = await rejected(readExistingFragments(layout));
+    const error = await pipelineRejectionOf(readExistingFragments(layout));
     expect(error.message).toBe("could not read spec/fragments/: ENOTDIR");
     expect(error.locations).toEqual([{ file: "spec/fragments" }]);
     expect(error.hint).toContain("must be a folder you can read");
@@ -322,7 +312,7 @@ describe("importPages and the fragments already there", () => {
 
   it("stops at an existing fragment that cannot be read, and writes nothing", async () => {
     await writeFile(path.join(layout.fragmentsDir, "broken.yaml"), "openapi: 3.1.0\nopenapi: 3.0.0\n");
-    const error = await rejected(importPages([REVOKE_PAGE], layout, dir));
+    const error = await pipelineRejectionOf(importPages([REVOKE_PAGE], layout, dir));
     expect(error.message).toContain("invalid YAML");
     expect(error.locations[0]?.file).toBe("spec/fragments/broken.yaml");
     await expect(
@@ -334,7 +324,7 @@ describe("importPages and the fragments already there", () => {
     const name = "handle-revoke-service-user-api-key.yaml";
     const block = extractOpenApiBlock(revoke, "revoke.md").text;
     await writeFile(path.join(layout.fragmentsDir, name), block.replace("    delete:", "    get:"));
-    const error = await rejected(importPages([REVOKE_PAGE], layout, dir));
+    const error = await pipelineRejectionOf(importPages([REVOKE_PAGE], layout, dir));
     expect(error.hint).toContain("delete the stale fragment");
   });
 });

@@ -14,10 +14,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleFragments } from "../../scripts/build/bundle-fragments.ts";
 import { loadInputs, refuseNested } from "../../scripts/build/load-inputs.ts";
 import { SpecResolver } from "../../scripts/build/spec-resolver.ts";
-import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { displayPath, type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
 import { parseSourceFile, type SourceFile } from "../../scripts/shared/source-file.ts";
 import { SPEC_REF_HINT } from "../../scripts/shared/untrusted-input.ts";
+import { pipelineRejectionOf } from "./helpers.ts";
 
 const FRAGMENT_HINT =
   "Move it up into spec/fragments/ (only the folder's own *.yaml files are read as fragments; a subfolder " +
@@ -32,16 +32,6 @@ const fragmentYaml = (name: string) =>
   `openapi: 3.1.0\ninfo:\n  title: ${name}\n  version: "1"\npaths:\n  /a/${name}:\n    get:\n      responses:\n        "204":\n          description: none\n`;
 const overlayYaml = (title: string) =>
   `overlay: 1.0.0\ninfo:\n  title: ${title}\n  version: "1"\nactions:\n  - target: $.info\n    update:\n      x-by: ${title}\n`;
-
-/** What a promise rejects with, checked to be a PipelineError (a bug would reject with anything else, or resolve). */
-async function pipelineRejection(promise: Promise<unknown>): Promise<PipelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return error as PipelineError;
-}
 
 /** The resolver's refusal of a file or URL outside spec/, as `shown`. */
 const refusal = (shown: string) => `refused to read ${shown}: it is outside spec/. ${SPEC_REF_HINT}`;
@@ -141,7 +131,7 @@ describe("loadInputs", () => {
     await put("spec/fragments/a.yaml", fragmentYaml("a"));
     await mkdir(layout.fragmentsDir, { recursive: true });
     await symlink(path.join(root, "spec/gone.yaml"), path.join(layout.fragmentsDir, "b.yaml"));
-    const error = await pipelineRejection(loadInputs(layout));
+    const error = await pipelineRejectionOf(loadInputs(layout));
     expect(error.message).toBe("cannot read spec/fragments/b.yaml: ENOENT");
     expect(error.locations).toEqual([{ file: "spec/fragments/b.yaml" }]);
     expect(error.hint).toBe("Make it a readable file (a symbolic link must lead to one), or delete it.");
@@ -153,7 +143,7 @@ describe("loadInputs", () => {
     async () => {
       await put("spec/fragments/a.yaml", fragmentYaml("a"));
       execFileSync("mkfifo", [path.join(layout.fragmentsDir, "pipe.yaml")]);
-      const error = await pipelineRejection(loadInputs(layout));
+      const error = await pipelineRejectionOf(loadInputs(layout));
       expect(error.message).toBe("spec/fragments/pipe.yaml is not a regular file");
       expect(error.locations).toEqual([{ file: "spec/fragments/pipe.yaml" }]);
       expect(error.hint).toBe("Replace it with a YAML file, or delete it.");
@@ -163,7 +153,7 @@ describe("loadInputs", () => {
   it("refuses a spec/overlays/ it cannot list (a file in its place) instead of applying no overlays", async () => {
     await put("spec/fragments/a.yaml", fragmentYaml("a"));
     await put("spec/overlays", "not a folder\n");
-    const error = await pipelineRejection(loadInputs(layout));
+    const error = await pipelineRejectionOf(loadInputs(layout));
     expect(error.message).toBe("could not read spec/overlays/: ENOTDIR");
     expect(error.locations).toEqual([{ file: "spec/overlays" }]);
     expect(error.hint).toBe("It must be a folder you can read.");
@@ -192,7 +182,7 @@ describe("loadInputs", () => {
   it("refuses an overlay filed in a subfolder, even when `overlay:` is not its first line and it has CRLF endings", async () => {
     await put("spec/overlays/10-a.yaml", overlayYaml("ten"));
     await put("spec/overlays/topic/20-b.yaml", `# filed by topic\n${overlayYaml("twenty")}`.replace(/\n/g, "\r\n"));
-    const error = await pipelineRejection(loadInputs(layout));
+    const error = await pipelineRejectionOf(loadInputs(layout));
     expect(error.message).toBe("an overlay sits in a subfolder of spec/overlays/, which is not read");
     expect(error.locations).toEqual([{ file: "spec/overlays/topic/20-b.yaml" }]);
     expect(error.hint).toBe(OVERLAY_HINT);
@@ -202,7 +192,7 @@ describe("loadInputs", () => {
     await put("spec/overlays/b/30.yaml", overlayYaml("b"));
     await put("spec/overlays/a/deep/40.yml", overlayYaml("a"));
     await put("spec/overlays/B/50.yaml", overlayYaml("B"));
-    const error = await pipelineRejection(loadInputs(layout));
+    const error = await pipelineRejectionOf(loadInputs(layout));
     expect(error.message).toBe("3 overlays sit in a subfolder of spec/overlays/, which is not read");
     expect(error.locations).toEqual([
       { file: "spec/overlays/B/50.yaml" },
@@ -215,7 +205,7 @@ describe("loadInputs", () => {
   it("names an invalid YAML fragment with its file, line and column", async () => {
     await put("spec/fragments/a.yaml", fragmentYaml("a"));
     await put("spec/fragments/bad.yaml", "openapi: 3.1.0\ninfo: [unclosed\npaths: {}\n");
-    const error = await pipelineRejection(loadInputs(layout));
+    const error = await pipelineRejectionOf(loadInputs(layout));
     expect(error.message).toBe(
       "invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n" +
         "    1 | openapi: 3.1.0\n" +
@@ -228,13 +218,13 @@ describe("loadInputs", () => {
 
   it("fails with the loader's reason when redocly.yaml cannot be loaded, or is missing", async () => {
     await put("redocly.yaml", "plugins:\n  - ./missing-plugin.js\n");
-    const broken = await pipelineRejection(loadInputs(layout));
+    const broken = await pipelineRejectionOf(loadInputs(layout));
     expect(broken.message).toBe('cannot load the lint configuration: Plugin "./missing-plugin.js" not found.');
     expect(broken.locations).toEqual([{ file: "redocly.yaml" }]);
     expect(broken.hint).toBe(CONFIG_HINT);
 
     await rm(layout.redoclyConfig);
-    const missing = await pipelineRejection(loadInputs(layout));
+    const missing = await pipelineRejectionOf(loadInputs(layout));
     expect(missing.message).toBe(
       `cannot load the lint configuration: ENOENT: no such file or directory '${layout.redoclyConfig}'`,
     );
@@ -252,7 +242,7 @@ describe("refuseNested", () => {
       await put("spec/fragments/sub/version.yaml", "openapi_version: 3.1.0\n"),
       await put("spec/fragments/sub/a.yaml", "openapi:\r\n  3.1.0\r\n"),
     ];
-    const error = await pipelineRejection(refuseNested(files, "openapi", show));
+    const error = await pipelineRejectionOf(refuseNested(files, "openapi", show));
     expect(error.message).toBe("3 fragments sit in a subfolder of spec/fragments/, which is not read");
     expect(error.locations).toEqual([
       { file: "spec/fragments/sub/C.yaml" },
@@ -266,7 +256,7 @@ describe("refuseNested", () => {
     const part = await put("spec/fragments/sub/part.yaml", "Name:\n  type: string\n");
     await expect(refuseNested([part], "openapi", show)).resolves.toBeUndefined();
     const fragment = await put("spec/fragments/sub/one.yaml", fragmentYaml("one"));
-    const error = await pipelineRejection(refuseNested([part, fragment], "openapi", show));
+    const error = await pipelineRejectionOf(refuseNested([part, fragment], "openapi", show));
     expect(error.message).toBe("a fragment sits in a subfolder of spec/fragments/, which is not read");
     expect(error.locations).toEqual([{ file: "spec/fragments/sub/one.yaml" }]);
   });
@@ -432,7 +422,7 @@ describe("bundleFragments", () => {
   it("refuses a nested fragment no fragment references, named relative to `root`", async () => {
     const lost = await put("spec/fragments/topic/lost.yaml", fragmentYaml("lost"));
     const a = await operationFragment("a", "first");
-    const error = await pipelineRejection(bundleFragments([a], [], config, resolver, { nested: [lost], root }));
+    const error = await pipelineRejectionOf(bundleFragments([a], [], config, resolver, { nested: [lost], root }));
     expect(error.message).toBe("a fragment sits in a subfolder of spec/fragments/, which is not read");
     expect(error.locations).toEqual([{ file: "spec/fragments/topic/lost.yaml" }]);
     expect(error.hint).toBe(FRAGMENT_HINT);
@@ -442,7 +432,7 @@ describe("bundleFragments", () => {
     const used = await source("used.yaml", "Id:\n  type: string\n");
     const orphan = await source("orphan.yaml", "Old:\n  type: string\n");
     const a = await operationFragment("a", "first", "./used.yaml#/Id");
-    const error = await pipelineRejection(bundleFragments([a], [orphan, used], config, resolver));
+    const error = await pipelineRejectionOf(bundleFragments([a], [orphan, used], config, resolver));
     expect(error.message).toBe("not a fragment (no top-level `openapi` key) and not referenced by any fragment");
     expect(error.locations).toEqual([{ file: "spec/fragments/orphan.yaml", line: 1 }]);
   });
@@ -456,7 +446,7 @@ describe("bundleFragments", () => {
   it("fails on every error of bundling: each message on its own line, each at its pointer in the fragment (`#/` if none)", async () => {
     const a = await operationFragment("a", "warn");
     const b = await operationFragment("b", "error");
-    const first = await pipelineRejection(bundleFragments([a, b], [], config, resolver));
+    const first = await pipelineRejectionOf(bundleFragments([a, b], [], config, resolver));
     expect(first.message).toBe("bundling failed:\n    an error from a decorator");
     expect(first.locations).toEqual([{ file: "spec/fragments/b.yaml", pointer: "#/paths/~1a~1b/get" }]);
     expect(first.hint).toBe(BUNDLE_HINT);
@@ -468,7 +458,7 @@ describe("bundleFragments", () => {
         `  /x:\n    get:\n      summary: error\n      responses:\n        "204":\n          description: none\n` +
         `  /y:\n    get:\n      summary: unplaced\n      responses:\n        "204":\n          description: none\n`,
     );
-    const second = await pipelineRejection(bundleFragments([both], [], config, resolver));
+    const second = await pipelineRejectionOf(bundleFragments([both], [], config, resolver));
     expect(second.message).toBe("bundling failed:\n    an error from a decorator\n    an error without a pointer");
     expect(second.locations).toEqual([
       { file: "spec/fragments/both.yaml", pointer: "#/paths/~1x/get" },
@@ -486,7 +476,7 @@ describe("bundleFragments", () => {
         `        "200":\n          $ref: ./missing.yaml\n        "201":\n          $ref: ../../outside.yaml#/X\n` +
         `        "202":\n          $ref: ./parts/broken.yaml#/X\n`,
     );
-    const error = await pipelineRejection(bundleFragments([a], [], config, resolver));
+    const error = await pipelineRejectionOf(bundleFragments([a], [], config, resolver));
     const missing = path.join(layout.fragmentsDir, "missing.yaml");
     const broken = path.join(layout.fragmentsDir, "parts", "broken.yaml");
     const yamlError = `deficient indentation in "${broken}" (2:1)`;
@@ -510,7 +500,7 @@ describe("bundleFragments", () => {
   // argument, so the pointer was looked up in a number and the target never named.
   it("names the target of a $ref it cannot resolve", async () => {
     const a = await operationFragment("a", "first", "./missing.yaml");
-    const error = await pipelineRejection(bundleFragments([a], [], config, resolver));
+    const error = await pipelineRejectionOf(bundleFragments([a], [], config, resolver));
     expect(error.message).toBe(
       "bundling failed:\n    Can't resolve $ref `./missing.yaml`: ENOENT: no such file or directory " +
         `'${path.join(layout.fragmentsDir, "missing.yaml")}'`,

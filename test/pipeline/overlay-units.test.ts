@@ -15,9 +15,9 @@ import { inMemoryDocument } from "../../scripts/build/bundle.ts";
 import { BUNDLE_API_ALIAS, lintBundle } from "../../scripts/build/lint-bundle.ts";
 import { lintSources } from "../../scripts/build/lint-sources.ts";
 import { Provenance } from "../../scripts/build/provenance.ts";
-import { isPipelineError, type PipelineError } from "../../scripts/shared/pipeline-error.ts";
 import { type ProjectLayout, projectLayout } from "../../scripts/shared/project.ts";
 import { parseSourceFile, type SourceFile } from "../../scripts/shared/source-file.ts";
+import { pipelineRejectionOf } from "./helpers.ts";
 
 const REF_HINT =
   "Fix the overlay: an update must be of the same kind as each node its target selects (a mapping onto a " +
@@ -48,16 +48,6 @@ function provenance(): Provenance {
   p.record("#/paths/~1a", "spec/fragments/a.yaml");
   p.record("#/paths/~1b", "spec/fragments/b.yaml");
   return p;
-}
-
-/** What a promise rejects with, checked to be a PipelineError. */
-async function rejected(promise: Promise<unknown>): Promise<PipelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
-  return error as PipelineError;
 }
 
 /** The message a function throws. */
@@ -179,7 +169,7 @@ describe("applyOverlays: what an action does", () => {
     const result = (await apply([adds, names])) as { paths: Record<string, unknown> };
     expect(result.paths["/c"]).toEqual({ get: { summary: "C", responses: { "200": { description: "OK" } } } });
 
-    const error = await rejected(apply([names, adds]));
+    const error = await pipelineRejectionOf(apply([names, adds]));
     expect(error.message).toBe(
       "stale overlay: action 1: target $.paths['/c'].get matches nothing (in the document as it stands before this overlay)",
     );
@@ -233,7 +223,7 @@ describe("applyOverlays: targets must select something in the document before th
       "    target: $.paths['/b'].post",
       "    remove: true",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(
       "stale overlay: action 1: target $.paths['/gone'].get matches nothing; " +
         "action 3: target $.paths['/b'].post matches nothing (in the document as it stands before this overlay)",
@@ -252,7 +242,7 @@ describe("applyOverlays: targets must select something in the document before th
       "  - target: $.paths['/c'].get",
       "    update: {summary: C}",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(
       "stale overlay: action 2: target $.paths['/c'].get matches nothing (in the document as it stands before this overlay)",
     );
@@ -268,7 +258,7 @@ describe("applyOverlays: targets must select something in the document before th
       `    target: ${target}`,
       "    update: {summary: z}",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(`invalid JSONPath in action 2: ${thrownMessage(() => selectPaths({}, target))}`);
     expect(error.locations).toEqual([{ file: "spec/overlays/invalid.yaml", line: 9, column: 13 }]);
     expect(error.hint).toBe(JSONPATH_HINT);
@@ -293,7 +283,7 @@ describe("applyOverlays: what Redocly reports", () => {
     ],
   ])("an overlay %s", async (_, lines, message, at) => {
     const name = `shape-${lines.length}.yaml`;
-    const error = await rejected(apply([await overlayFile(name, [...HEAD, ...lines])]));
+    const error = await pipelineRejectionOf(apply([await overlayFile(name, [...HEAD, ...lines])]));
     expect(error.message).toBe(`applying spec/overlays/${name} failed:\n    ${message}`);
     expect(error.locations).toEqual([{ file: `spec/overlays/${name}`, ...at }]);
     expect(error.hint).toBe(REF_HINT);
@@ -305,7 +295,7 @@ describe("applyOverlays: what Redocly reports", () => {
       "    update:",
       "      text: A",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(
       "applying spec/overlays/kinds.yaml failed:\n    Cannot apply object to string at $['paths']['/a']['get']['summary'].",
     );
@@ -326,7 +316,7 @@ describe("applyOverlays: what Redocly reports", () => {
       "      requestBody:",
       "        $ref: '#/components/requestBodies/Nope'",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(
       "applying spec/overlays/dangling.yaml failed:\n" +
         "    Can't resolve $ref `#/components/responses/Nope`\n" +
@@ -356,7 +346,7 @@ describe("applyOverlays: what Redocly reports", () => {
       "          schema:",
       "            $ref: 'self-bad.yaml#/x-defs/Thing'",
     ]);
-    const error = await rejected(apply([overlay]));
+    const error = await pipelineRejectionOf(apply([overlay]));
     expect(error.message).toBe(
       "applying spec/overlays/self-bad.yaml failed:\n    Can't resolve $ref `#/x-defs/Nowhere`",
     );
@@ -377,7 +367,7 @@ describe("applyOverlays: what Redocly reports", () => {
       { plugins: [{ id: "test", decorators: { oas3: { "test/no-pointer": decorator } } }] },
     );
     const overlay = await withActions("no-pointer.yaml", ["  - target: $.paths['/a'].get", "    update: {summary: y}"]);
-    const error = await rejected(apply([overlay], joined(), withDecorator));
+    const error = await pipelineRejectionOf(apply([overlay], joined(), withDecorator));
     expect(error.message).toBe("applying spec/overlays/no-pointer.yaml failed:\n    no pointer");
     expect(error.locations).toEqual([{ file: "devin-api.yaml (bundle)", pointer: "#/" }]);
   });
@@ -423,7 +413,7 @@ describe("lintSources", () => {
   });
 
   it("fails on errors, naming the stage and each finding", async () => {
-    const error = await rejected(
+    const error = await pipelineRejectionOf(
       lintSources([fragment("a.yaml"), fragment("b.yaml")], await lintConfig(), new BaseResolver()),
     );
     expect(error.message).toBe("lint of spec/: 2 lint errors");
@@ -465,7 +455,7 @@ describe("lintBundle", () => {
   });
 
   it("fails on the errors of the bundle's own rules, naming the stage", async () => {
-    const error = await rejected(lintBundle(bundleOf(joined()), await lintConfig(), layout, provenance()));
+    const error = await pipelineRejectionOf(lintBundle(bundleOf(joined()), await lintConfig(), layout, provenance()));
     expect(error.message).toBe("lint of the bundle (after overlays): 2 lint errors");
     expect(error.locations).toEqual([
       { file: "devin-api.yaml (bundle; from spec/fragments/a.yaml)", pointer: "#/paths/~1a/get/operationId" },

@@ -327,6 +327,6 @@ describe("replaceDir, error path by error path", () => {
   it.skipIf(process.platform === "win32")("gives a folder that did not exist mode 0777 under the umask", async () => {
     await rm(fragments, { recursive: true });
     await replaceDir(fragments, async () => undefined, { root });
-    expect((await stat(fragments)).mode & 0o7777).toBe(0o777 & ~process.umask());
+    expect((await stat(fragments)).mode & 0o777).toBe(0o777 & ~process.umask());
   });
 });
