@@ -211,4 +211,13 @@ describe("bundleDocument", () => {
       "#/paths/~1v3~1items/get/responses/default",
     ]);
   });
+
+  it("checks a $ref under a `value` key anywhere but in an Example Object", () => {
+    const document = documentWith({ type: "string" }, { Item: { type: "object", value: { $ref: "#/nowhere" } } });
+    document["x-data"] = { value: { $ref: "#/also-nowhere" } };
+    expect(bundleError(document).details?.map((d) => d.locations[0]?.pointer)).toEqual([
+      "#/components/schemas/Item/value",
+      "#/x-data/value",
+    ]);
+  });
 });

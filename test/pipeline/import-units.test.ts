@@ -269,6 +269,8 @@ describe("fragments already in spec/fragments/", () => {
       ["b.yaml", "/linked", undefined],
       ["c.yaml", undefined, "cannot read spec/fragments/c.yaml: ENOENT"],
     ]);
+    expect(found[2]?.problem?.locations).toEqual([{ file: "spec/fragments/c.yaml" }]);
+    expect(found[2]?.problem?.hint).toBe("Make it a readable file (a symbolic link must lead to one), or delete it.");
   });
 
   it("takes a missing fragments folder as empty", async () => {
