@@ -121,3 +121,19 @@ export async function pipelineRejectionOf(promise: Promise<unknown>): Promise<Pi
   expect(isPipelineError(error), `expected a PipelineError, got ${String(error)}`).toBe(true);
   return error as PipelineError;
 }
+
+/** generate's stages, in the order it runs them and reports their times (`onStage`, `--timings`). */
+export const PIPELINE_STAGES = [
+  "load inputs",
+  "lint fragments and overlays",
+  "bundle fragments",
+  "join",
+  "apply overlays",
+  "bundle",
+  "lint bundle",
+  "openapi-typescript",
+  "operation index",
+  "type-check",
+  "serialize",
+  "write",
+];

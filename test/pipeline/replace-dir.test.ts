@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { replaceDir, replaceGeneratedDir, type SwapFs } from "../../scripts/build/write.ts";
-import { formatPipelineError, isPipelineError, PipelineError } from "../../scripts/shared/pipeline-error.ts";
-import { snapshotDir } from "./helpers.ts";
+import { formatPipelineError, PipelineError } from "../../scripts/shared/pipeline-error.ts";
+import { pipelineRejectionOf, snapshotDir } from "./helpers.ts";
 
 /** A system error as Node.js makes them: the code in front of the message, and the call. */
 const systemError = (code: string, syscall: string) =>
@@ -27,15 +27,6 @@ function failingRename(code: string, failing: readonly number[]): Pick<SwapFs, "
       return fsp.rename(from, to);
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PipelineError & { code?: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isPipelineError(error)) throw new Error(`expected a PipelineError, got ${String(error)}`);
-  return error;
 }
 
 describe("replaceDir", () => {
@@ -74,8 +65,8 @@ describe("replaceDir", () => {
     "when %s: the folder is unchanged, no swap folder is left, the error names the folder and the code",
     async (_, fs, code) => {
       const before = await snapshotDir(fragments);
-      const error = await rejection(replaceDir(fragments, writeNew, { root, fs }));
-      expect(error.code).toBe(code);
+      const error = await pipelineRejectionOf(replaceDir(fragments, writeNew, { root, fs }));
+      expect(error).toHaveProperty("code", code);
       expect(error.locations).toEqual([{ file: "spec/fragments" }]);
       expect(formatPipelineError(error)).toMatch(
         new RegExp(`^spec/fragments\\n {2}could not write spec/fragments/: ${code} \\(injected, `),
@@ -97,7 +88,9 @@ describe("replaceDir", () => {
         throw systemError("ENOSPC", "write");
       },
     };
-    const error = await rejection(replaceGeneratedDir(generated, new Map([["schema.ts", "neu\n"]]), { root, fs }));
+    const error = await pipelineRejectionOf(
+      replaceGeneratedDir(generated, new Map([["schema.ts", "neu\n"]]), { root, fs }),
+    );
     expect(error).toMatchObject({ code: "ENOSPC", locations: [{ file: "generated" }] });
     expect(error.message).toMatch(/^could not write generated\/: ENOSPC/);
     expect(await snapshotDir(generated)).toEqual(before);
@@ -106,7 +99,9 @@ describe("replaceDir", () => {
 
   it("when the OS refuses (a file where the parent folder should be): a PipelineError with the OS's code", async () => {
     await writeFile(path.join(root, "not-a-folder"), "x\n");
-    const error = await rejection(replaceDir(path.join(root, "not-a-folder", "generated"), writeNew, { root }));
+    const error = await pipelineRejectionOf(
+      replaceDir(path.join(root, "not-a-folder", "generated"), writeNew, { root }),
+    );
     expect(error).toMatchObject({ code: "ENOTDIR", locations: [{ file: "not-a-folder/generated" }] });
     expect(error.hint).toContain("not-a-folder/generated/ is unchanged");
   });
@@ -128,7 +123,8 @@ describe("replaceDir", () => {
 
   describe("a swap cut off between its two renames", () => {
     /** The second rename fails, and so does putting the old folder back: spec/fragments is gone. */
-    const interrupt = () => rejection(replaceDir(fragments, writeNew, { root, fs: failingRename("EPERM", [2, 3]) }));
+    const interrupt = () =>
+      pipelineRejectionOf(replaceDir(fragments, writeNew, { root, fs: failingRename("EPERM", [2, 3]) }));
 
     it("says where the folder is and the exact command that puts it back; the new folder is removed", async () => {
       const before = await snapshotDir(fragments);
@@ -150,7 +146,7 @@ describe("replaceDir", () => {
       await interrupt();
       const [old] = await swapFolders();
       let filled = false;
-      const error = await rejection(
+      const error = await pipelineRejectionOf(
         replaceDir(
           fragments,
           async () => {
